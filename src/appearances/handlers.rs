@@ -1,0 +1,80 @@
+//! `/releases/{id}/appearances` and `/appearances/{id}`.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+
+use super::db;
+use super::model::{AppearanceInput, AppearanceList, AppearanceListQuery, AppearanceResponse};
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors};
+
+/// List the people who appear in a release, in order.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Release id or slug"), AppearanceListQuery),
+    responses((status = 200, body = AppearanceList), ListErrors)
+)]
+#[get("/{id}/appearances")]
+pub async fn list_release_appearances(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    QueryParams(query): QueryParams<AppearanceListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let body = pool
+        .run(move |conn| {
+            let release = crate::releases::db::find_release(conn, &id, false)?;
+            Ok(AppearanceList::from(db::list_for_release(
+                conn,
+                &release.id,
+                &page,
+            )?))
+        })
+        .await?;
+    Ok(http::list(&req, &body, body.next_cursor.as_deref()))
+}
+
+/// Link a person to a release in a role.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Release id or slug")),
+    request_body = AppearanceInput,
+    responses((status = 201, body = AppearanceResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+)]
+#[post("/{id}/appearances")]
+pub async fn create_appearance(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    JsonBody(input): JsonBody<AppearanceInput>,
+) -> Result<HttpResponse, ApiError> {
+    let appearance = pool
+        .run(move |conn| db::insert_appearance(conn, &id, input))
+        .await?;
+    let location = format!("/api/v1/releases/{}/appearances", appearance.release_id);
+    Ok(http::created(
+        &req,
+        &location,
+        appearance.version,
+        &appearance,
+    ))
+}
+
+/// Unlink a person from a release (the link is archived, not destroyed).
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Appearance id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    responses((status = 204, description = "Archived"), ArchiveErrors)
+)]
+#[delete("/{id}")]
+pub async fn archive_appearance(
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+) -> Result<HttpResponse, ApiError> {
+    pool.run(move |conn| db::archive_appearance(conn, &id, &precondition))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

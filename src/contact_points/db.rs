@@ -1,0 +1,330 @@
+//! Contact point queries. A contact point is part of its owner's record:
+//! every change bumps the owner's version too, so the owner's ETag and
+//! `updated_since` sync see it.
+
+use diesel::prelude::*;
+use validator::Validate;
+
+use super::model::{
+    ContactPoint, ContactPointInput, ContactPointPatch, Visibility, canonical_value,
+};
+use crate::db::schema::{contact_points, offices, people};
+use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
+use crate::error::ApiError;
+use crate::http::{Page, PageRequest, Precondition};
+
+/// Whose contact point it is, resolved to an id.
+#[derive(Debug, Clone)]
+pub enum Owner {
+    Person(String),
+    Office(String),
+}
+
+/// Whether to show contact points marked `internal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Internal,
+}
+
+fn visible_to(audience: Audience) -> Vec<&'static str> {
+    match audience {
+        Audience::Public => vec![Visibility::Public.as_str()],
+        Audience::Internal => vec![Visibility::Public.as_str(), Visibility::Internal.as_str()],
+    }
+}
+
+/// Active contact points of these people, visible to `audience`, primary first.
+pub fn for_people(
+    conn: &mut DbConn,
+    person_ids: &[String],
+    audience: Audience,
+) -> QueryResult<Vec<ContactPoint>> {
+    if person_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    contact_points::table
+        .filter(contact_points::person_id.eq_any(person_ids))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .order((contact_points::is_primary.desc(), contact_points::id.asc()))
+        .select(ContactPoint::as_select())
+        .load(conn)
+}
+
+pub fn list_for_owner(
+    conn: &mut DbConn,
+    owner: &Owner,
+    page: &PageRequest,
+    audience: Audience,
+) -> QueryResult<Page<ContactPoint>> {
+    let mut query = contact_points::table
+        .select(ContactPoint::as_select())
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .into_boxed::<MultiBackend>();
+    query = match owner {
+        Owner::Person(id) => query.filter(contact_points::person_id.eq(id.clone())),
+        Owner::Office(id) => query.filter(contact_points::office_id.eq(id.clone())),
+    };
+    if let Some(after) = &page.after {
+        query = query.filter(contact_points::id.gt(after.clone()));
+    }
+    let rows = query
+        .order(contact_points::id.asc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(page.finish(rows, |cp| &cp.id))
+}
+
+/// The country whose numbering plan a bare national number belongs to.
+fn default_region(conn: &mut DbConn, owner: &Owner) -> QueryResult<Option<String>> {
+    let office_id = match owner {
+        Owner::Office(id) => Some(id.clone()),
+        Owner::Person(id) => people::table
+            .find(id)
+            .select(people::office_id)
+            .first(conn)?,
+    };
+    match office_id {
+        Some(id) => offices::table
+            .find(id)
+            .select(offices::country_code)
+            .first(conn),
+        None => Ok(None),
+    }
+}
+
+/// Validates a contact point as it would be written; returns its canonical value.
+fn check(
+    conn: &mut DbConn,
+    owner: &Owner,
+    input: &ContactPointInput,
+    own_id: &str,
+) -> Result<String, ApiError> {
+    let mut errors = match input.validate() {
+        Ok(()) => vec![],
+        Err(e) => crate::validate::field_errors(&e),
+    };
+    let region = default_region(conn, owner)?;
+    let value = match canonical_value(input.kind, &input.value, region.as_deref()) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            if !errors.iter().any(|e| e.field == "value") {
+                errors.push(error);
+            }
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let value = value.unwrap_or_default();
+    let mut duplicate = contact_points::table
+        .select(contact_points::id)
+        .filter(contact_points::value.eq(value.clone()))
+        .filter(contact_points::kind.eq(input.kind.as_str()))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::id.ne(own_id.to_string()))
+        .into_boxed::<MultiBackend>();
+    duplicate = match owner {
+        Owner::Person(id) => duplicate.filter(contact_points::person_id.eq(id.clone())),
+        Owner::Office(id) => duplicate.filter(contact_points::office_id.eq(id.clone())),
+    };
+    if duplicate.first::<String>(conn).optional()?.is_some() {
+        return Err(ApiError::conflict(
+            "value",
+            format!(
+                "This {} is already recorded for this owner.",
+                input.kind.as_str()
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+/// Only one primary per owner and kind.
+fn clear_other_primaries(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
+    if !cp.is_primary {
+        return Ok(());
+    }
+    let others = contact_points::table
+        .filter(contact_points::kind.eq(&cp.kind))
+        .filter(contact_points::id.ne(&cp.id))
+        .filter(contact_points::is_primary.eq(true));
+    match (&cp.person_id, &cp.office_id) {
+        (Some(person), _) => diesel::update(others.filter(contact_points::person_id.eq(person)))
+            .set(contact_points::is_primary.eq(false))
+            .execute(conn)?,
+        (_, Some(office)) => diesel::update(others.filter(contact_points::office_id.eq(office)))
+            .set(contact_points::is_primary.eq(false))
+            .execute(conn)?,
+        _ => 0,
+    };
+    Ok(())
+}
+
+/// Bumps the owner's version and refreshes what it derives from its contact points.
+fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
+    let at = now();
+    if let Some(person) = &cp.person_id {
+        diesel::update(people::table.find(person))
+            .set((
+                people::version.eq(people::version + 1),
+                people::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        crate::people::db::refresh_search(conn, person)?;
+    }
+    if let Some(office) = &cp.office_id {
+        diesel::update(offices::table.find(office))
+            .set((
+                offices::version.eq(offices::version + 1),
+                offices::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert_contact_point(
+    conn: &mut DbConn,
+    owner: Owner,
+    mut input: ContactPointInput,
+) -> Result<ContactPoint, ApiError> {
+    input.normalize();
+    write_transaction(conn, |conn| insert_in_transaction(conn, &owner, input))
+}
+
+/// The insert itself, for callers that already hold a transaction (seeding, ingestion).
+pub fn insert_in_transaction(
+    conn: &mut DbConn,
+    owner: &Owner,
+    input: ContactPointInput,
+) -> Result<ContactPoint, ApiError> {
+    let id = new_id();
+    let value = check(conn, owner, &input, &id)?;
+    let at = now();
+    let (person_id, office_id) = match owner {
+        Owner::Person(id) => (Some(id.clone()), None),
+        Owner::Office(id) => (None, Some(id.clone())),
+    };
+    let cp = ContactPoint {
+        id,
+        person_id,
+        office_id,
+        kind: input.kind.as_str().into(),
+        display: input.display.unwrap_or_else(|| input.value.clone()),
+        value,
+        label: input.label,
+        visibility: input.visibility.unwrap_or_default().as_str().into(),
+        is_primary: input.is_primary.unwrap_or(false),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        archived_at: None,
+    };
+    diesel::insert_into(contact_points::table)
+        .values(&cp)
+        .execute(conn)?;
+    clear_other_primaries(conn, &cp)?;
+    touch_owner(conn, &cp)?;
+    Ok(cp)
+}
+
+/// One active contact point whose owner is active too.
+pub fn find_contact_point(
+    conn: &mut DbConn,
+    id: &str,
+    audience: Audience,
+) -> Result<ContactPoint, ApiError> {
+    let not_found = || ApiError::not_found("contact point", id);
+    let cp: ContactPoint = contact_points::table
+        .find(id)
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .select(ContactPoint::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(not_found)?;
+    let owner_active = match (&cp.person_id, &cp.office_id) {
+        (Some(person), _) => people::table
+            .find(person)
+            .filter(people::archived_at.is_null())
+            .count()
+            .get_result::<i64>(conn)?,
+        (_, Some(office)) => offices::table
+            .find(office)
+            .filter(offices::archived_at.is_null())
+            .count()
+            .get_result::<i64>(conn)?,
+        _ => 0,
+    };
+    if owner_active == 0 {
+        return Err(not_found());
+    }
+    Ok(cp)
+}
+
+fn owner_of(cp: &ContactPoint) -> Owner {
+    match &cp.person_id {
+        Some(person) => Owner::Person(person.clone()),
+        None => Owner::Office(cp.office_id.clone().unwrap_or_default()),
+    }
+}
+
+pub fn update_contact_point(
+    conn: &mut DbConn,
+    id: &str,
+    patch: ContactPointPatch,
+    precondition: &Precondition,
+) -> Result<ContactPoint, ApiError> {
+    write_transaction(conn, |conn| {
+        // Writers see internal contact points: they may have created them.
+        let current = find_contact_point(conn, id, Audience::Internal)?;
+        precondition.check(current.version)?;
+        let mut input = patch.apply(ContactPointInput::from(&current));
+        input.normalize();
+        let value = check(conn, &owner_of(&current), &input, &current.id)?;
+        diesel::update(contact_points::table.find(&current.id))
+            .set((
+                contact_points::kind.eq(input.kind.as_str()),
+                contact_points::display.eq(input.display.unwrap_or_else(|| input.value.clone())),
+                contact_points::value.eq(value),
+                contact_points::label.eq(input.label),
+                contact_points::visibility.eq(input.visibility.unwrap_or_default().as_str()),
+                contact_points::is_primary.eq(input.is_primary.unwrap_or(false)),
+                contact_points::updated_at.eq(now()),
+                contact_points::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        let cp: ContactPoint = contact_points::table
+            .find(&current.id)
+            .select(ContactPoint::as_select())
+            .first(conn)?;
+        clear_other_primaries(conn, &cp)?;
+        touch_owner(conn, &cp)?;
+        Ok(cp)
+    })
+}
+
+pub fn archive_contact_point(
+    conn: &mut DbConn,
+    id: &str,
+    precondition: &Precondition,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_contact_point(conn, id, Audience::Internal)?;
+        precondition.check(current.version)?;
+        let at = now();
+        diesel::update(contact_points::table.find(&current.id))
+            .set((
+                contact_points::archived_at.eq(at),
+                contact_points::updated_at.eq(at),
+                contact_points::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        touch_owner(conn, &current)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,288 @@
+//! Database access: one connection type over SQLite and PostgreSQL, a pool,
+//! embedded migrations, and the transaction helper every write goes through.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names. `postgres://` and `postgresql://` select
+/// PostgreSQL; anything else (a path, `sqlite://path`) is a SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// Builds connections for r2d2, choosing the backend from the URL scheme
+/// ourselves: the derived `establish` would try each backend in turn and hide
+/// the real error.
+#[derive(Debug, Clone)]
+pub struct DbConnManager {
+    url: String,
+    backend: Backend,
+    sqlite_busy_timeout_ms: u64,
+}
+
+impl DbConnManager {
+    pub fn new(url: &str, sqlite_busy_timeout_ms: u64) -> Self {
+        Self {
+            url: url.to_string(),
+            backend: Backend::from_url(url),
+            sqlite_busy_timeout_ms,
+        }
+    }
+}
+
+impl r2d2::ManageConnection for DbConnManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        use diesel::r2d2::Error;
+        match self.backend {
+            Backend::Postgres => {
+                let mut conn =
+                    PgConnection::establish(&self.url).map_err(Error::ConnectionError)?;
+                // Timestamps are written as UTC `timestamp` values into `timestamptz` columns.
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(Error::QueryError)?;
+                Ok(DbConn::Pg(conn))
+            }
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))
+                    .map_err(Error::ConnectionError)?;
+                // One pragma per call: a multi-statement sql_query runs only the first.
+                for pragma in [
+                    format!("PRAGMA busy_timeout = {}", self.sqlite_busy_timeout_ms),
+                    "PRAGMA journal_mode = WAL".into(),
+                    "PRAGMA synchronous = NORMAL".into(),
+                    "PRAGMA foreign_keys = ON".into(),
+                ] {
+                    conn.batch_execute(&pragma).map_err(Error::QueryError)?;
+                }
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        matches!(
+            <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn),
+            diesel::connection::TransactionManagerStatus::InError
+        )
+    }
+}
+
+/// A pool of connections; `run` keeps diesel's blocking calls off the async workers.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<DbConnManager>,
+    backend: Backend,
+}
+
+impl DbPool {
+    /// Connects (failing fast when the database is unreachable) and migrates.
+    pub fn connect(url: &str, max_size: u32, connect_timeout: Duration) -> anyhow::Result<Self> {
+        let manager = DbConnManager::new(url, 5_000);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(connect_timeout)
+            .build(manager)
+            .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+        Ok(Self {
+            pool,
+            backend: Backend::from_url(url),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<r2d2::PooledConnection<DbConnManager>, ApiError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a pooled connection on actix's blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// Applies pending migrations for the connection's backend.
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied migrations");
+    }
+    Ok(())
+}
+
+/// Runs `f` in one write transaction. On SQLite it starts with
+/// `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes gets
+/// SQLITE_BUSY at once, whatever the busy timeout.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// The current time, truncated to microseconds so both backends store and
+/// answer the same value (SQLite would keep nanoseconds).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// A new application-generated id (UUIDv7: time-ordered, so ordering by id is
+/// creation order and keyset pagination needs no second column).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether a path key is an id (otherwise it is a slug).
+pub fn is_id(key: &str) -> bool {
+    uuid::Uuid::parse_str(key).is_ok()
+}
+
+/// The tables whose rows have slugs.
+#[derive(Debug, Clone, Copy)]
+pub enum SlugTable {
+    Offices,
+    People,
+    Releases,
+}
+
+/// Slugs in `table` equal to `base` or of the form `base-…`, except the row `except_id`.
+fn slugs_like(
+    conn: &mut DbConn,
+    table: SlugTable,
+    base: &str,
+    except_id: &str,
+) -> QueryResult<Vec<String>> {
+    use schema::{offices, people, releases};
+    let pattern = format!("{base}-%");
+    match table {
+        SlugTable::Offices => offices::table
+            .select(offices::slug)
+            .filter(offices::slug.eq(base).or(offices::slug.like(&pattern)))
+            .filter(offices::id.ne(except_id))
+            .load(conn),
+        SlugTable::People => people::table
+            .select(people::slug)
+            .filter(people::slug.eq(base).or(people::slug.like(&pattern)))
+            .filter(people::id.ne(except_id))
+            .load(conn),
+        SlugTable::Releases => releases::table
+            .select(releases::slug)
+            .filter(releases::slug.eq(base).or(releases::slug.like(&pattern)))
+            .filter(releases::id.ne(except_id))
+            .load(conn),
+    }
+}
+
+/// The slug for a row: the one asked for (409 when another row, archived or
+/// not, has it), or one made from `name`, suffixed `-2`, `-3`… until free.
+pub fn choose_slug(
+    conn: &mut DbConn,
+    table: SlugTable,
+    requested: Option<&str>,
+    name: &str,
+    row_id: &str,
+) -> Result<String, ApiError> {
+    if let Some(slug) = requested {
+        let taken = slugs_like(conn, table, slug, row_id)?
+            .iter()
+            .any(|s| s == slug);
+        if taken {
+            return Err(ApiError::conflict(
+                "slug",
+                format!("The slug '{slug}' is already taken."),
+            ));
+        }
+        return Ok(slug.to_string());
+    }
+    let base = crate::text::slugify(name);
+    let taken: std::collections::HashSet<String> = slugs_like(conn, table, &base, row_id)?
+        .into_iter()
+        .collect();
+    if !taken.contains(&base) {
+        return Ok(base);
+    }
+    let n = (2..)
+        .find(|n| !taken.contains(&format!("{base}-{n}")))
+        .unwrap_or(2);
+    Ok(format!("{base}-{n}"))
+}
+
+diesel::define_sql_function! {
+    /// Text lower-casing (`diesel::dsl::lower` is PostgreSQL's range function).
+    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}

@@ -1,0 +1,111 @@
+//! Hand-maintained schema using only types both backends share
+//! (`timestamptz` on PostgreSQL reads and writes as `Timestamp` in UTC).
+
+diesel::table! {
+    offices (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country_code -> Nullable<Text>,
+        region -> Nullable<Text>,
+        timezone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        website -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        slug -> Text,
+        full_name -> Text,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        office_id -> Nullable<Text>,
+        languages -> Text,
+        topics -> Text,
+        bio -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contact_points (id) {
+        id -> Text,
+        person_id -> Nullable<Text>,
+        office_id -> Nullable<Text>,
+        kind -> Text,
+        value -> Text,
+        display -> Text,
+        label -> Nullable<Text>,
+        visibility -> Text,
+        is_primary -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    releases (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        dateline -> Nullable<Text>,
+        office_id -> Nullable<Text>,
+        published_on -> Nullable<Date>,
+        language -> Nullable<Text>,
+        url -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        body -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    appearances (id) {
+        id -> Text,
+        release_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        title_as_printed -> Nullable<Text>,
+        office_as_printed -> Nullable<Text>,
+        quote -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(people -> offices (office_id));
+diesel::joinable!(releases -> offices (office_id));
+diesel::joinable!(appearances -> releases (release_id));
+diesel::joinable!(appearances -> people (person_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    offices,
+    people,
+    contact_points,
+    releases,
+    appearances
+);

@@ -1,0 +1,394 @@
+//! HTTP plumbing shared by every resource: body and query extractors that
+//! answer problem+json, ETag/If-Match handling, and cursor pagination.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// A JSON request body. Unlike actix's `Json`, every failure is a problem:
+/// 415 for another content type, 413 over the size limit, 400 for broken
+/// JSON, 422 naming the field for valid JSON of the wrong shape (unknown
+/// field, wrong type, missing member).
+pub struct JsonBody<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        }
+        _ => false,
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as application/json.".into(),
+                ));
+            }
+            let bytes = bytes.await.map_err(payload_error)?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// Maps actix's payload errors (size limit, broken transfer) to problems.
+pub fn payload_error(error: actix_web::Error) -> ApiError {
+    if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("The request body is larger than this server accepts.".into())
+    } else {
+        ApiError::bad_request(format!("Could not read the request body: {error}"))
+    }
+}
+
+/// Parses JSON, keeping the path of the member that failed.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    match result {
+        Ok(value) => {
+            deserializer
+                .end()
+                .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
+            Ok(value)
+        }
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = inner.to_string();
+                    // serde reports the unknown member's name, not its path.
+                    let (field, code) = if let Some(name) = backticked(&message, "unknown field `")
+                    {
+                        let field = if path == "." {
+                            name
+                        } else {
+                            format!("{path}.{name}")
+                        };
+                        (field, "unknown_field")
+                    } else if let Some(name) = backticked(&message, "missing field `") {
+                        let field = if path == "." {
+                            name
+                        } else {
+                            format!("{path}.{name}")
+                        };
+                        (field, "required")
+                    } else {
+                        (if path == "." { "body".into() } else { path }, "type")
+                    };
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    Err(ApiError::Validation(vec![FieldError::new(
+                        field, code, message,
+                    )]))
+                }
+                _ => Err(ApiError::bad_request(format!("Malformed JSON: {inner}"))),
+            }
+        }
+    }
+}
+
+fn backticked(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+/// A query string parsed into `T`; failures are 400 problems naming the parameter.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(QueryParams))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.inner().to_string();
+        let field = backticked(&message, "unknown field `")
+            .or_else(|| backticked(&message, "missing field `"))
+            .unwrap_or(if path == "." { "query".into() } else { path });
+        ApiError::bad_field(
+            &field,
+            "invalid_query",
+            format!("Query parameter '{field}': {message}"),
+        )
+    })
+}
+
+/// What an `If-Match` header allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// No `If-Match`: last writer wins, but still one transaction.
+    None,
+    /// `If-Match: *`: the resource must exist.
+    Any,
+    /// The resource must be at one of these versions.
+    Versions(Vec<i64>),
+}
+
+impl Precondition {
+    pub fn from_request(req: &HttpRequest) -> Self {
+        let Some(value) = req
+            .headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Self::None;
+        };
+        if value.trim() == "*" {
+            return Self::Any;
+        }
+        // Tags we did not issue never match, so a stale or foreign tag gets 412.
+        Self::Versions(
+            value
+                .split(',')
+                .filter_map(|tag| parse_etag(tag.trim()))
+                .collect(),
+        )
+    }
+
+    pub fn check(&self, current_version: i64) -> Result<(), ApiError> {
+        match self {
+            Self::Versions(versions) if !versions.contains(&current_version) => {
+                Err(ApiError::PreconditionFailed)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl FromRequest for Precondition {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Self::from_request(req)))
+    }
+}
+
+/// Strong ETag for a row version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+fn parse_etag(tag: &str) -> Option<i64> {
+    tag.strip_prefix("W/")
+        .unwrap_or(tag)
+        .strip_prefix('"')?
+        .strip_suffix('"')?
+        .parse()
+        .ok()
+}
+
+/// A single resource as JSON with its ETag, or 304 when `If-None-Match` already has it.
+pub fn single<T: Serialize>(
+    req: &HttpRequest,
+    status: StatusCode,
+    version: i64,
+    body: &T,
+) -> HttpResponse {
+    let tag = etag(version);
+    if status == StatusCode::OK {
+        if let Some(none_match) = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            if none_match.trim() == "*"
+                || none_match
+                    .split(',')
+                    .any(|t| parse_etag(t.trim()) == Some(version))
+            {
+                return HttpResponse::NotModified()
+                    .insert_header((header::ETAG, tag))
+                    .finish();
+            }
+        }
+    }
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, tag))
+        .json(body)
+}
+
+/// 201 with ETag and Location.
+pub fn created<T: Serialize>(
+    req: &HttpRequest,
+    location: &str,
+    version: i64,
+    body: &T,
+) -> HttpResponse {
+    let mut response = single(req, StatusCode::CREATED, version, body);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Largest and default page sizes.
+pub const MAX_LIMIT: u32 = 200;
+pub const DEFAULT_LIMIT: u32 = 50;
+
+/// A validated page request: how many rows, and after which key.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<String>,
+}
+
+impl PageRequest {
+    pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, ApiError> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_field(
+                "limit",
+                "range",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after = cursor.map(decode_cursor).transpose()?;
+        Ok(Self {
+            limit: i64::from(limit),
+            after,
+        })
+    }
+
+    /// Rows to fetch: one more than the page, to know whether another follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// Cuts the extra row off and returns the cursor of the next page.
+    pub fn finish<T>(&self, mut rows: Vec<T>, key: impl Fn(&T) -> &str) -> Page<T> {
+        let more = rows.len() as i64 > self.limit;
+        rows.truncate(self.limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|row| encode_cursor(key(row)))
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
+    }
+}
+
+/// One page of rows and the cursor of the next.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+const CURSOR_PREFIX: &str = "k1:";
+
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_string))
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "cursor",
+                "invalid_cursor",
+                "cursor is not one this server issued",
+            )
+        })
+}
+
+/// A list page as JSON, with a `Link: <...>; rel="next"` header when more follow.
+pub fn list<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = next_cursor {
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(req.query_string().as_bytes())
+                .filter(|(key, _)| key != "cursor")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .chain(std::iter::once(("cursor".to_string(), cursor.to_string())))
+                .collect();
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        response.insert_header((
+            header::LINK,
+            format!("<{}?{}>; rel=\"next\"", req.path(), query),
+        ));
+    }
+    response.json(body)
+}
+
+/// Archived rows are tombstones for syncing partners; seeing them needs a key
+/// with `read:internal`, which arrives with API keys.
+pub fn allow_archived(include_archived: Option<bool>) -> Result<bool, ApiError> {
+    if include_archived.unwrap_or(false) {
+        return Err(ApiError::Unauthorized(
+            "include_archived=true needs an API key with the read:internal scope.".into(),
+        ));
+    }
+    Ok(false)
+}
+
+/// Declares a list response type: `{"items": [...], "next_cursor": ...}`.
+#[macro_export]
+macro_rules! page_type {
+    ($name:ident, $item:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            /// This page's items, in stable order.
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; null on the last page.
+            pub next_cursor: Option<String>,
+        }
+
+        impl From<$crate::http::Page<$item>> for $name {
+            fn from(page: $crate::http::Page<$item>) -> Self {
+                Self {
+                    items: page.items,
+                    next_cursor: page.next_cursor,
+                }
+            }
+        }
+    };
+}

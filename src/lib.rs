@@ -1,0 +1,16 @@
+//! pressdir: a media-contact directory served as a typed REST API.
+
+pub mod appearances;
+pub mod contact_points;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod offices;
+pub mod openapi;
+pub mod ops;
+pub mod people;
+pub mod releases;
+pub mod seed;
+pub mod startup;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,116 @@
+//! The `pressdir` command: serve, migrate, print the spec.
+
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use pressdir::startup::{Application, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "pressdir",
+    version,
+    about = "A media-contact directory served as a typed REST API."
+)]
+struct Cli {
+    /// Database: `postgres://…` for PostgreSQL, otherwise a SQLite file path.
+    #[arg(
+        long,
+        env = "PRESSDIR_DATABASE_URL",
+        default_value = "pressdir.db",
+        global = true
+    )]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, seed an empty database with the seed release, and serve.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "PRESSDIR_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "PRESSDIR_WORKERS")]
+        workers: Option<usize>,
+        /// Database connections in the pool.
+        #[arg(long, env = "PRESSDIR_DB_POOL_SIZE", default_value_t = 8)]
+        db_pool_size: u32,
+        /// Seconds to wait for a database connection.
+        #[arg(long, env = "PRESSDIR_DB_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
+        db_connect_timeout_secs: u64,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, env = "PRESSDIR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+        max_body_bytes: usize,
+        /// Do not load the seed release into an empty database.
+        #[arg(long, env = "PRESSDIR_NO_SEED")]
+        no_seed: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PRESSDIR_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pressdir: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", pressdir::startup::openapi_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::run_migrations(&mut conn)
+        }
+        Command::Serve {
+            bind,
+            workers,
+            db_pool_size,
+            db_connect_timeout_secs,
+            max_body_bytes,
+            no_seed,
+        } => {
+            let settings = Settings {
+                database_url: cli.database_url,
+                bind,
+                workers,
+                pool_size: db_pool_size,
+                db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
+                max_body_bytes,
+                seed: !no_seed,
+            };
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(&settings)?;
+                tracing::info!(bind = %settings.bind, port = app.port(), "pressdir serving");
+                app.run_until_stopped().await?;
+                Ok(())
+            })
+        }
+    }
+}

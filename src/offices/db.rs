@@ -1,0 +1,260 @@
+//! Office queries.
+
+use diesel::prelude::*;
+use validator::Validate;
+
+use super::model::{
+    Office, OfficeChanges, OfficeInput, OfficeListQuery, OfficePatch, office_search_text,
+};
+use crate::db::schema::{offices, people};
+use crate::db::{
+    DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
+};
+use crate::error::ApiError;
+use crate::http::{Page, PageRequest, Precondition};
+use crate::text::query_words;
+
+/// One office by id or slug; archived offices only when asked for.
+pub fn find_office(
+    conn: &mut DbConn,
+    key: &str,
+    include_archived: bool,
+) -> Result<Office, ApiError> {
+    let mut query = offices::table
+        .select(Office::as_select())
+        .into_boxed::<MultiBackend>();
+    query = if is_id(key) {
+        query.filter(offices::id.eq(key.to_string()))
+    } else {
+        query.filter(offices::slug.eq(key.to_string()))
+    };
+    if !include_archived {
+        query = query.filter(offices::archived_at.is_null());
+    }
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("office", key))
+}
+
+/// Offices by id, for embedding.
+pub fn offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Office>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    offices::table
+        .filter(offices::id.eq_any(ids))
+        .select(Office::as_select())
+        .load(conn)
+}
+
+pub fn list_offices(
+    conn: &mut DbConn,
+    filter: &OfficeListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> QueryResult<Page<Office>> {
+    let mut query = offices::table
+        .select(Office::as_select())
+        .into_boxed::<MultiBackend>();
+    if !include_archived {
+        query = query.filter(offices::archived_at.is_null());
+    }
+    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
+        query = query.filter(offices::search_text.like(format!("%{word}%")));
+    }
+    if let Some(country) = &filter.country {
+        query = query.filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
+    }
+    if let Some(region) = &filter.region {
+        query = query.filter(crate::db::lower(offices::region).eq(region.trim().to_lowercase()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(offices::kind.eq(kind.as_str()));
+    }
+    if let Some(parent) = &filter.parent {
+        let parent_id: Option<String> = offices::table
+            .select(offices::id)
+            .filter(offices::id.eq(parent).or(offices::slug.eq(parent)))
+            .first(conn)
+            .optional()?;
+        // An unknown parent has no children: "" matches no id.
+        query = query.filter(offices::parent_id.eq(parent_id.unwrap_or_default()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(offices::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(offices::id.gt(after.clone()));
+    }
+    let rows = query
+        .order(offices::id.asc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(page.finish(rows, |o| &o.id))
+}
+
+/// Validates an office as it would be written, including the checks that
+/// need the database (parent exists, no cycle), and returns the parent's id.
+fn check(conn: &mut DbConn, input: &OfficeInput, own_id: &str) -> Result<Option<String>, ApiError> {
+    input.validate()?;
+    let Some(parent_key) = input.parent_id.as_deref() else {
+        return Ok(None);
+    };
+    let parent = find_office(conn, parent_key, false).map_err(|_| {
+        ApiError::invalid(
+            "parent_id",
+            "not_found",
+            format!("No office with id or slug '{parent_key}'."),
+        )
+    })?;
+    // Walk up from the new parent: meeting ourselves means a cycle.
+    let mut cursor = Some(parent.clone());
+    let mut steps = 0;
+    while let Some(office) = cursor {
+        if office.id == own_id || steps > 100 {
+            return Err(ApiError::invalid(
+                "parent_id",
+                "cycle",
+                "An office cannot be its own ancestor.",
+            ));
+        }
+        steps += 1;
+        cursor = match office.parent_id {
+            Some(id) => offices::table
+                .find(id)
+                .select(Office::as_select())
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+    }
+    Ok(Some(parent.id))
+}
+
+pub fn insert_office(conn: &mut DbConn, mut input: OfficeInput) -> Result<Office, ApiError> {
+    input.normalize();
+    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+}
+
+/// The insert itself, for callers that already hold a transaction.
+pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Office, ApiError> {
+    {
+        let id = new_id();
+        let parent_id = check(conn, &input, &id)?;
+        let slug = choose_slug(
+            conn,
+            SlugTable::Offices,
+            input.slug.as_deref(),
+            &input.name,
+            &id,
+        )?;
+        let at = now();
+        let office = Office {
+            search_text: office_search_text(&input),
+            id,
+            slug,
+            name: input.name,
+            kind: input.kind.as_str().into(),
+            parent_id,
+            city: input.city,
+            country_code: input.country_code,
+            region: input.region,
+            timezone: input.timezone,
+            address: input.address,
+            website: input.website,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            archived_at: None,
+        };
+        diesel::insert_into(offices::table)
+            .values(&office)
+            .execute(conn)?;
+        Ok(office)
+    }
+}
+
+pub fn update_office(
+    conn: &mut DbConn,
+    key: &str,
+    patch: OfficePatch,
+    precondition: &Precondition,
+) -> Result<Office, ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_office(conn, key, false)?;
+        precondition.check(current.version)?;
+        let mut input = patch.apply(OfficeInput::from(&current));
+        input.normalize();
+        let parent_id = check(conn, &input, &current.id)?;
+        let slug = choose_slug(
+            conn,
+            SlugTable::Offices,
+            input.slug.as_deref(),
+            &input.name,
+            &current.id,
+        )?;
+        let changes = OfficeChanges {
+            search_text: office_search_text(&input),
+            slug,
+            name: input.name,
+            kind: input.kind.as_str().into(),
+            parent_id,
+            city: input.city,
+            country_code: input.country_code,
+            region: input.region,
+            timezone: input.timezone,
+            address: input.address,
+            website: input.website,
+            updated_at: now(),
+            version: current.version + 1,
+        };
+        diesel::update(offices::table.find(&current.id))
+            .set(&changes)
+            .execute(conn)?;
+        let office = find_office(conn, &current.id, true)?;
+        // People embed their office in their search document.
+        crate::people::db::refresh_search_for_office(conn, &office.id)?;
+        Ok(office)
+    })
+}
+
+/// Archives an office. Refused while people or offices still depend on it:
+/// move or archive them first, so nothing points at a hidden office.
+pub fn archive_office(
+    conn: &mut DbConn,
+    key: &str,
+    precondition: &Precondition,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_office(conn, key, false)?;
+        precondition.check(current.version)?;
+        let active_people: i64 = people::table
+            .filter(people::office_id.eq(&current.id))
+            .filter(people::archived_at.is_null())
+            .count()
+            .get_result(conn)?;
+        let active_children: i64 = offices::table
+            .filter(offices::parent_id.eq(&current.id))
+            .filter(offices::archived_at.is_null())
+            .count()
+            .get_result(conn)?;
+        if active_people > 0 || active_children > 0 {
+            return Err(ApiError::Conflict {
+                detail: format!(
+                    "The office still has {active_people} active people and {active_children} active offices under it; move or archive them first."
+                ),
+                errors: vec![],
+            });
+        }
+        let at = now();
+        diesel::update(offices::table.find(&current.id))
+            .set((
+                offices::archived_at.eq(at),
+                offices::updated_at.eq(at),
+                offices::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,126 @@
+//! `/api/v1/offices`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+
+use super::db;
+use super::model::{OfficeInput, OfficeList, OfficeListQuery, OfficePatch, OfficeResponse};
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+
+/// List offices.
+///
+/// Ordered by id (creation order); filters combine.
+#[utoipa::path(
+    tag = "offices",
+    params(OfficeListQuery),
+    responses((status = 200, body = OfficeList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+)]
+#[get("")]
+pub async fn list_offices(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    QueryParams(query): QueryParams<OfficeListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let archived = http::allow_archived(query.include_archived)?;
+    let page = pool
+        .run(move |conn| Ok(db::list_offices(conn, &query, &page, archived)?))
+        .await?;
+    let body = OfficeList::from(page.map(OfficeResponse::from));
+    Ok(http::list(&req, &body, body.next_cursor.as_deref()))
+}
+
+/// Create an office.
+#[utoipa::path(
+    tag = "offices",
+    request_body = OfficeInput,
+    responses((status = 201, body = OfficeResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+)]
+#[post("")]
+pub async fn create_office(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    JsonBody(input): JsonBody<OfficeInput>,
+) -> Result<HttpResponse, ApiError> {
+    let office = pool.run(move |conn| db::insert_office(conn, input)).await?;
+    let location = format!("/api/v1/offices/{}", office.id);
+    Ok(http::created(
+        &req,
+        &location,
+        office.version,
+        &OfficeResponse::from(office),
+    ))
+}
+
+/// Get an office.
+#[utoipa::path(
+    tag = "offices",
+    params(("id" = String, Path, description = "Office id or slug")),
+    responses((status = 200, body = OfficeResponse, headers(("ETag" = String))), ReadErrors)
+)]
+#[get("/{id}")]
+pub async fn get_office(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let office = pool
+        .run(move |conn| db::find_office(conn, &id, false))
+        .await?;
+    Ok(http::single(
+        &req,
+        StatusCode::OK,
+        office.version,
+        &OfficeResponse::from(office),
+    ))
+}
+
+/// Update an office.
+///
+/// Members left out stay as they are; `null` clears an optional member.
+#[utoipa::path(
+    tag = "offices",
+    params(("id" = String, Path, description = "Office id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the office changed since")),
+    request_body = OfficePatch,
+    responses((status = 200, body = OfficeResponse, headers(("ETag" = String))), UpdateErrors)
+)]
+#[patch("/{id}")]
+pub async fn update_office(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+    JsonBody(patch): JsonBody<OfficePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let office = pool
+        .run(move |conn| db::update_office(conn, &id, patch, &precondition))
+        .await?;
+    Ok(http::single(
+        &req,
+        StatusCode::OK,
+        office.version,
+        &OfficeResponse::from(office),
+    ))
+}
+
+/// Archive an office.
+///
+/// Refused (409) while active people or offices depend on it.
+#[utoipa::path(
+    tag = "offices",
+    params(("id" = String, Path, description = "Office id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    responses((status = 204, description = "Archived"), ArchiveErrors)
+)]
+#[delete("/{id}")]
+pub async fn archive_office(
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+) -> Result<HttpResponse, ApiError> {
+    pool.run(move |conn| db::archive_office(conn, &id, &precondition))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,343 @@
+//! Offices: rows, request bodies and responses.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::schema::offices;
+use crate::validate::{self as rules, trim, trim_opt};
+
+/// What kind of office this is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeKind {
+    Headquarters,
+    RegionalOffice,
+    CountryOffice,
+    LiaisonOffice,
+    Other,
+}
+
+impl OfficeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Headquarters => "headquarters",
+            Self::RegionalOffice => "regional_office",
+            Self::CountryOffice => "country_office",
+            Self::LiaisonOffice => "liaison_office",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "headquarters" => Self::Headquarters,
+            "regional_office" => Self::RegionalOffice,
+            "country_office" => Self::CountryOffice,
+            "liaison_office" => Self::LiaisonOffice,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An `offices` row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = offices)]
+pub struct Office {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub region: Option<String>,
+    pub timezone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+/// The editable columns, written whole on every update.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = offices, treat_none_as_null = true)]
+pub struct OfficeChanges {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub region: Option<String>,
+    pub timezone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub search_text: String,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A new office. `slug` is generated from `name` when absent.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeInput {
+    /// URL name, unique among offices; generated from `name` when absent.
+    #[validate(custom(function = "rules::slug"))]
+    #[schema(
+        max_length = 80,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        example = "iom-washington"
+    )]
+    pub slug: Option<String>,
+    /// The office's name.
+    #[validate(length(min = 1, max = 200), custom(function = "rules::single_line"))]
+    #[schema(min_length = 1, max_length = 200, example = "IOM Washington")]
+    pub name: String,
+    pub kind: OfficeKind,
+    /// The supervising office (id or slug), e.g. a regional office for a country office.
+    #[validate(length(max = 80))]
+    #[schema(max_length = 80)]
+    pub parent_id: Option<String>,
+    #[validate(length(max = 100), custom(function = "rules::single_line"))]
+    #[schema(max_length = 100, example = "Washington")]
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    #[validate(custom(function = "rules::country_code"))]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$", example = "US")]
+    pub country_code: Option<String>,
+    /// Free-text region, e.g. "Central America, North America and the Caribbean".
+    #[validate(length(max = 200), custom(function = "rules::single_line"))]
+    #[schema(max_length = 200)]
+    pub region: Option<String>,
+    /// IANA time zone.
+    #[validate(custom(function = "rules::timezone"))]
+    #[schema(max_length = 64, example = "America/New_York")]
+    pub timezone: Option<String>,
+    #[validate(length(max = 500), custom(function = "rules::multi_line"))]
+    #[schema(max_length = 500)]
+    pub address: Option<String>,
+    /// An absolute http(s) URL.
+    #[validate(length(max = 2000), custom(function = "rules::http_url"))]
+    #[schema(max_length = 2000)]
+    pub website: Option<String>,
+}
+
+impl OfficeInput {
+    pub fn normalize(&mut self) {
+        trim(&mut self.name);
+        for field in [
+            &mut self.slug,
+            &mut self.parent_id,
+            &mut self.city,
+            &mut self.country_code,
+            &mut self.region,
+            &mut self.timezone,
+            &mut self.address,
+            &mut self.website,
+        ] {
+            trim_opt(field);
+        }
+    }
+}
+
+impl From<&Office> for OfficeInput {
+    fn from(office: &Office) -> Self {
+        Self {
+            slug: Some(office.slug.clone()),
+            name: office.name.clone(),
+            kind: OfficeKind::parse(&office.kind),
+            parent_id: office.parent_id.clone(),
+            city: office.city.clone(),
+            country_code: office.country_code.clone(),
+            region: office.region.clone(),
+            timezone: office.timezone.clone(),
+            address: office.address.clone(),
+            website: office.website.clone(),
+        }
+    }
+}
+
+/// A partial update: members left out stay as they are, `null` clears.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficePatch {
+    #[schema(max_length = 80)]
+    pub slug: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    pub kind: Option<OfficeKind>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 80)]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub city: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, pattern = "^[A-Z]{2}$")]
+    pub country_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub region: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 64)]
+    pub timezone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub website: Option<Option<String>>,
+}
+
+impl OfficePatch {
+    /// The office as it will be after this patch.
+    pub fn apply(self, mut input: OfficeInput) -> OfficeInput {
+        if let Some(slug) = self.slug {
+            input.slug = Some(slug);
+        }
+        if let Some(name) = self.name {
+            input.name = name;
+        }
+        if let Some(kind) = self.kind {
+            input.kind = kind;
+        }
+        for (target, change) in [
+            (&mut input.parent_id, self.parent_id),
+            (&mut input.city, self.city),
+            (&mut input.country_code, self.country_code),
+            (&mut input.region, self.region),
+            (&mut input.timezone, self.timezone),
+            (&mut input.address, self.address),
+            (&mut input.website, self.website),
+        ] {
+            if let Some(value) = change {
+                *target = value;
+            }
+        }
+        input
+    }
+}
+
+/// An office.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeResponse {
+    /// UUIDv7.
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: OfficeKind,
+    /// The supervising office's id.
+    pub parent_id: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub region: Option<String>,
+    pub timezone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every change; the ETag.
+    pub version: i64,
+    /// Set when the office was archived (deleted).
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+impl From<Office> for OfficeResponse {
+    fn from(o: Office) -> Self {
+        Self {
+            kind: OfficeKind::parse(&o.kind),
+            id: o.id,
+            slug: o.slug,
+            name: o.name,
+            parent_id: o.parent_id,
+            city: o.city,
+            country_code: o.country_code,
+            region: o.region,
+            timezone: o.timezone,
+            address: o.address,
+            website: o.website,
+            created_at: o.created_at.and_utc(),
+            updated_at: o.updated_at.and_utc(),
+            version: o.version,
+            archived_at: o.archived_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// The few fields of an office that people and releases embed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OfficeSummary {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub timezone: Option<String>,
+}
+
+impl From<&Office> for OfficeSummary {
+    fn from(o: &Office) -> Self {
+        Self {
+            id: o.id.clone(),
+            slug: o.slug.clone(),
+            name: o.name.clone(),
+            city: o.city.clone(),
+            country_code: o.country_code.clone(),
+            timezone: o.timezone.clone(),
+        }
+    }
+}
+
+crate::page_type!(OfficeList, OfficeResponse, "A page of offices.");
+
+/// Filters for listing offices.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfficeListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Words that must all appear in the office's name, city, country or region
+    /// (case-, accent- and punctuation-insensitive).
+    pub q: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// Region, matched case-insensitively.
+    pub region: Option<String>,
+    pub kind: Option<OfficeKind>,
+    /// Offices supervised by this office (id or slug).
+    pub parent: Option<String>,
+    /// Only offices changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Include archived offices as tombstones (needs `read:internal`).
+    pub include_archived: Option<bool>,
+}
+
+/// The search document of an office.
+pub fn office_search_text(input: &OfficeInput) -> String {
+    let country_name = input
+        .country_code
+        .as_deref()
+        .and_then(|code| isocountry::CountryCode::for_alpha2(code).ok())
+        .map(|c| c.name());
+    crate::text::search_document(
+        &input.name,
+        [
+            input.city.as_deref(),
+            input.country_code.as_deref(),
+            country_name,
+            input.region.as_deref(),
+        ]
+        .into_iter()
+        .flatten(),
+    )
+}

@@ -1,0 +1,141 @@
+//! The OpenAPI document: info, tags, and the error responses that operations share.
+
+use utoipa::{IntoResponses, OpenApi};
+
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "pressdir",
+        description = "A media-contact directory: offices, spokespeople and media contacts, their phones and emails, and the press releases they appear in.\n\nErrors are RFC 9457 `application/problem+json`. Single resources carry an `ETag`; `PATCH` and `DELETE` honour `If-Match`, `GET` honours `If-None-Match`. Every `{id}` also accepts the resource's slug.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    tags(
+        (name = "offices", description = "Offices: headquarters, regional and country offices."),
+        (name = "people", description = "Spokespeople and media contacts."),
+        (name = "contact-points", description = "Phones and emails of people and offices."),
+        (name = "releases", description = "Press releases and the people who appear in them."),
+        (name = "operations", description = "Health and the API description.")
+    ),
+    components(schemas(Problem))
+)]
+pub struct ApiDoc;
+
+/// Errors any list can answer.
+#[derive(IntoResponses)]
+pub enum ListErrors {
+    /// A query parameter is malformed, unknown or out of range.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// `include_archived=true` without a key that may see archived rows.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The parent resource does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// Errors reading one resource can answer.
+#[derive(IntoResponses)]
+pub enum ReadErrors {
+    /// `If-None-Match` matches the current ETag.
+    #[response(status = 304)]
+    NotModified,
+    /// No such resource (or the caller may not see it).
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// Errors a create (`POST`) can answer.
+#[derive(IntoResponses)]
+pub enum CreateErrors {
+    /// Malformed JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// The parent resource does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Duplicate slug, url or value.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// The body is over the size limit.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Validation failed; every failing field is listed in `errors`.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Validation(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// Errors an update (`PATCH`) can answer.
+#[derive(IntoResponses)]
+pub enum UpdateErrors {
+    /// Malformed JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Duplicate slug, url or value.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// `If-Match` does not match the current ETag.
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    /// The body is over the size limit.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Validation failed; every failing field is listed in `errors`.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Validation(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// Errors an archive (`DELETE`) can answer.
+#[derive(IntoResponses)]
+pub enum ArchiveErrors {
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Other records still depend on it.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// `If-Match` does not match the current ETag.
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}

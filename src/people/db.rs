@@ -1,0 +1,348 @@
+//! People queries.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use validator::Validate;
+
+use super::model::{
+    Person, PersonChanges, PersonInput, PersonListQuery, PersonPatch, PersonResponse,
+};
+use crate::contact_points::db::{Audience, for_people};
+use crate::contact_points::model::{ContactPoint, ContactPointResponse};
+use crate::db::schema::{appearances, contact_points, offices, people};
+use crate::db::{
+    DbConn, MultiBackend, SlugTable, choose_slug, is_id, lower, new_id, now, write_transaction,
+};
+use crate::error::ApiError;
+use crate::http::{Page, PageRequest, Precondition};
+use crate::offices::model::{Office, OfficeSummary};
+use crate::text::query_words;
+
+pub fn find_person(
+    conn: &mut DbConn,
+    key: &str,
+    include_archived: bool,
+) -> Result<Person, ApiError> {
+    let mut query = people::table
+        .select(Person::as_select())
+        .into_boxed::<MultiBackend>();
+    query = if is_id(key) {
+        query.filter(people::id.eq(key.to_string()))
+    } else {
+        query.filter(people::slug.eq(key.to_string()))
+    };
+    if !include_archived {
+        query = query.filter(people::archived_at.is_null());
+    }
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("person", key))
+}
+
+pub fn people_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Person>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    people::table
+        .filter(people::id.eq_any(ids))
+        .select(Person::as_select())
+        .load(conn)
+}
+
+/// A JSON-array member pattern for LIKE: `"es"` inside `["en","es"]`.
+fn member_pattern(tag: &str) -> String {
+    let quoted = serde_json::to_string(&tag.trim().to_lowercase()).unwrap_or_default();
+    let escaped = quoted
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub fn list_people(
+    conn: &mut DbConn,
+    filter: &PersonListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> QueryResult<Page<Person>> {
+    let mut query = people::table
+        .select(Person::as_select())
+        .into_boxed::<MultiBackend>();
+    if !include_archived {
+        query = query.filter(people::archived_at.is_null());
+    }
+    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
+        query = query.filter(people::search_text.like(format!("%{word}%")));
+    }
+    if let Some(office) = &filter.office {
+        let ids = offices::table.select(offices::id.nullable()).filter(
+            offices::id
+                .eq(office.clone())
+                .or(offices::slug.eq(office.clone())),
+        );
+        query = query.filter(people::office_id.eq_any(ids));
+    }
+    if let Some(country) = &filter.country {
+        let ids = offices::table
+            .select(offices::id.nullable())
+            .filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
+        query = query.filter(people::office_id.eq_any(ids));
+    }
+    if let Some(region) = &filter.region {
+        let ids = offices::table
+            .select(offices::id.nullable())
+            .filter(lower(offices::region).eq(region.trim().to_lowercase()));
+        query = query.filter(people::office_id.eq_any(ids));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(
+            lower(people::languages.nullable())
+                .like(member_pattern(language))
+                .escape('\\'),
+        );
+    }
+    if let Some(topic) = &filter.topic {
+        query = query.filter(
+            lower(people::topics.nullable())
+                .like(member_pattern(topic))
+                .escape('\\'),
+        );
+    }
+    if let Some(role) = filter.role {
+        let ids = appearances::table
+            .select(appearances::person_id)
+            .filter(appearances::role.eq(role.as_str()))
+            .filter(appearances::archived_at.is_null());
+        query = query.filter(people::id.eq_any(ids));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(people::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(people::id.gt(after.clone()));
+    }
+    let rows = query
+        .order(people::id.asc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(page.finish(rows, |p| &p.id))
+}
+
+/// Responses for these people, with their offices and visible contact points
+/// loaded in two queries for the whole set.
+pub fn embed(
+    conn: &mut DbConn,
+    people: Vec<Person>,
+    audience: Audience,
+) -> QueryResult<Vec<PersonResponse>> {
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
+    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
+    for cp in for_people(conn, &ids, audience)? {
+        let owner = cp.person_id.clone().unwrap_or_default();
+        contacts.entry(owner).or_default().push(cp.into());
+    }
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            let office = p
+                .office_id
+                .as_ref()
+                .and_then(|id| offices.get(id))
+                .map(OfficeSummary::from);
+            let cps = contacts.remove(&p.id).unwrap_or_default();
+            PersonResponse::new(p, office, cps)
+        })
+        .collect())
+}
+
+pub fn embed_one(
+    conn: &mut DbConn,
+    person: Person,
+    audience: Audience,
+) -> QueryResult<PersonResponse> {
+    Ok(embed(conn, vec![person], audience)?.remove(0))
+}
+
+/// Validates a person as it would be written; returns the office's id.
+fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<String>, ApiError> {
+    input.validate()?;
+    let Some(key) = input.office_id.as_deref() else {
+        return Ok(None);
+    };
+    let office = crate::offices::db::find_office(conn, key, false).map_err(|_| {
+        ApiError::invalid(
+            "office_id",
+            "not_found",
+            format!("No office with id or slug '{key}'."),
+        )
+    })?;
+    Ok(Some(office.id))
+}
+
+fn json_list(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn insert_person(conn: &mut DbConn, mut input: PersonInput) -> Result<Person, ApiError> {
+    input.normalize();
+    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+}
+
+/// The insert itself, for callers that already hold a transaction.
+pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Person, ApiError> {
+    let office_id = check(conn, &input)?;
+    let id = new_id();
+    let slug = choose_slug(
+        conn,
+        SlugTable::People,
+        input.slug.as_deref(),
+        &input.full_name,
+        &id,
+    )?;
+    let at = now();
+    let person = Person {
+        id,
+        slug,
+        languages: json_list(&input.languages),
+        topics: json_list(&input.topics),
+        full_name: input.full_name,
+        given_name: input.given_name,
+        family_name: input.family_name,
+        job_title: input.job_title,
+        office_id,
+        bio: input.bio,
+        search_text: String::new(),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        archived_at: None,
+    };
+    diesel::insert_into(people::table)
+        .values(&person)
+        .execute(conn)?;
+    refresh_search(conn, &person.id)?;
+    Ok(find_person(conn, &person.id, true)?)
+}
+
+pub fn update_person(
+    conn: &mut DbConn,
+    key: &str,
+    patch: PersonPatch,
+    precondition: &Precondition,
+) -> Result<Person, ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_person(conn, key, false)?;
+        precondition.check(current.version)?;
+        let mut input = patch.apply(PersonInput::from(&current));
+        input.normalize();
+        let office_id = check(conn, &input)?;
+        let slug = choose_slug(
+            conn,
+            SlugTable::People,
+            input.slug.as_deref(),
+            &input.full_name,
+            &current.id,
+        )?;
+        let changes = PersonChanges {
+            slug,
+            languages: json_list(&input.languages),
+            topics: json_list(&input.topics),
+            full_name: input.full_name,
+            given_name: input.given_name,
+            family_name: input.family_name,
+            job_title: input.job_title,
+            office_id,
+            bio: input.bio,
+            updated_at: now(),
+            version: current.version + 1,
+        };
+        diesel::update(people::table.find(&current.id))
+            .set(&changes)
+            .execute(conn)?;
+        refresh_search(conn, &current.id)?;
+        Ok(find_person(conn, &current.id, true)?)
+    })
+}
+
+/// Archives a person. Their contact points and appearances stay, hidden
+/// with them, and come back if the person is restored.
+pub fn archive_person(
+    conn: &mut DbConn,
+    key: &str,
+    precondition: &Precondition,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_person(conn, key, false)?;
+        precondition.check(current.version)?;
+        let at = now();
+        diesel::update(people::table.find(&current.id))
+            .set((
+                people::archived_at.eq(at),
+                people::updated_at.eq(at),
+                people::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Recomputes a person's search document from the person, their office and
+/// their public contact points (internal numbers must not be findable).
+pub fn refresh_search(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
+    let person: Person = people::table
+        .find(person_id)
+        .select(Person::as_select())
+        .first(conn)?;
+    let office: Option<Office> = match &person.office_id {
+        Some(id) => offices::table
+            .find(id)
+            .select(Office::as_select())
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let contacts: Vec<ContactPoint> = contact_points::table
+        .filter(contact_points::person_id.eq(person_id))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq("public"))
+        .select(ContactPoint::as_select())
+        .load(conn)?;
+    let text = search_text(&person, office.as_ref(), &contacts);
+    diesel::update(people::table.find(person_id))
+        .set(people::search_text.eq(text))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Refreshes everyone at an office after the office changed.
+pub fn refresh_search_for_office(conn: &mut DbConn, office_id: &str) -> QueryResult<()> {
+    let ids: Vec<String> = people::table
+        .filter(people::office_id.eq(office_id))
+        .select(people::id)
+        .load(conn)?;
+    ids.iter().try_for_each(|id| refresh_search(conn, id))
+}
+
+fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoint]) -> String {
+    let languages = person.language_list();
+    let topics = person.topic_list();
+    let mut fields: Vec<&str> = vec![];
+    fields.extend(person.job_title.as_deref());
+    fields.extend(languages.iter().map(String::as_str));
+    fields.extend(topics.iter().map(String::as_str));
+    if let Some(office) = office {
+        fields.push(&office.search_text);
+    }
+    for cp in contacts {
+        fields.push(&cp.value);
+        fields.push(&cp.display);
+    }
+    crate::text::search_document(&person.full_name, fields)
+}

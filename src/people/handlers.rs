@@ -1,0 +1,157 @@
+//! `/api/v1/people`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+
+use super::db;
+use super::model::{PersonInput, PersonList, PersonListQuery, PersonPatch, PersonResponse};
+use crate::contact_points::db::Audience;
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+
+async fn list(
+    req: &HttpRequest,
+    pool: &DbPool,
+    query: PersonListQuery,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let archived = http::allow_archived(query.include_archived)?;
+    let page = pool
+        .run(move |conn| {
+            let page = db::list_people(conn, &query, &page, archived)?;
+            let items = db::embed(conn, page.items, Audience::Public)?;
+            Ok(PersonList {
+                items,
+                next_cursor: page.next_cursor,
+            })
+        })
+        .await?;
+    Ok(http::list(req, &page, page.next_cursor.as_deref()))
+}
+
+/// List and search people.
+///
+/// Each person comes with their office and public contact points. Ordered by
+/// id (creation order); filters combine.
+#[utoipa::path(
+    tag = "people",
+    params(PersonListQuery),
+    responses((status = 200, body = PersonList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+)]
+#[get("")]
+pub async fn list_people(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    QueryParams(query): QueryParams<PersonListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    list(&req, &pool, query).await
+}
+
+/// List the people at an office.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Office id or slug"), PersonListQuery),
+    responses((status = 200, body = PersonList), ListErrors)
+)]
+#[get("/{id}/people")]
+pub async fn list_office_people(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    QueryParams(mut query): QueryParams<PersonListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = id.into_inner();
+    let office = pool
+        .run(move |conn| crate::offices::db::find_office(conn, &key, false))
+        .await?;
+    query.office = Some(office.id);
+    list(&req, &pool, query).await
+}
+
+/// Create a person.
+#[utoipa::path(
+    tag = "people",
+    request_body = PersonInput,
+    responses((status = 201, body = PersonResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+)]
+#[post("")]
+pub async fn create_person(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    JsonBody(input): JsonBody<PersonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let person = pool
+        .run(move |conn| {
+            let person = db::insert_person(conn, input)?;
+            Ok(db::embed_one(conn, person, Audience::Public)?)
+        })
+        .await?;
+    let location = format!("/api/v1/people/{}", person.id);
+    Ok(http::created(&req, &location, person.version, &person))
+}
+
+/// Get a person, with their office and contact points.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Person id or slug")),
+    responses((status = 200, body = PersonResponse, headers(("ETag" = String))), ReadErrors)
+)]
+#[get("/{id}")]
+pub async fn get_person(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let person = pool
+        .run(move |conn| {
+            let person = db::find_person(conn, &id, false)?;
+            Ok(db::embed_one(conn, person, Audience::Public)?)
+        })
+        .await?;
+    Ok(http::single(&req, StatusCode::OK, person.version, &person))
+}
+
+/// Update a person.
+///
+/// Members left out stay as they are; `null` clears an optional member.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Person id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the person changed since")),
+    request_body = PersonPatch,
+    responses((status = 200, body = PersonResponse, headers(("ETag" = String))), UpdateErrors)
+)]
+#[patch("/{id}")]
+pub async fn update_person(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+    JsonBody(patch): JsonBody<PersonPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let person = pool
+        .run(move |conn| {
+            let person = db::update_person(conn, &id, patch, &precondition)?;
+            Ok(db::embed_one(conn, person, Audience::Public)?)
+        })
+        .await?;
+    Ok(http::single(&req, StatusCode::OK, person.version, &person))
+}
+
+/// Archive a person.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Person id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    responses((status = 204, description = "Archived"), ArchiveErrors)
+)]
+#[delete("/{id}")]
+pub async fn archive_person(
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+) -> Result<HttpResponse, ApiError> {
+    pool.run(move |conn| db::archive_person(conn, &id, &precondition))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,18 @@
+//! People: spokespeople and media contacts.
+
+pub mod db;
+pub mod handlers;
+pub mod model;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::list_people)
+        .service(handlers::create_person)
+        .service(handlers::get_person)
+        .service(handlers::update_person)
+        .service(handlers::archive_person)
+        .service(crate::contact_points::handlers::list_person_contact_points)
+        .service(crate::contact_points::handlers::create_person_contact_point)
+        .service(crate::releases::handlers::list_person_releases);
+}

@@ -1,0 +1,325 @@
+//! People: spokespeople and media contacts.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::contact_points::model::ContactPointResponse;
+use crate::db::schema::people;
+use crate::offices::model::OfficeSummary;
+use crate::validate::{self as rules, trim, trim_opt, trim_tags};
+
+/// A `people` row. `languages` and `topics` are JSON arrays of strings.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = people)]
+pub struct Person {
+    pub id: String,
+    pub slug: String,
+    pub full_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<String>,
+    pub office_id: Option<String>,
+    pub languages: String,
+    pub topics: String,
+    pub bio: Option<String>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+impl Person {
+    pub fn language_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.languages).unwrap_or_default()
+    }
+
+    pub fn topic_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.topics).unwrap_or_default()
+    }
+}
+
+/// The editable columns, written whole on every update.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = people, treat_none_as_null = true)]
+pub struct PersonChanges {
+    pub slug: String,
+    pub full_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<String>,
+    pub office_id: Option<String>,
+    pub languages: String,
+    pub topics: String,
+    pub bio: Option<String>,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A new person.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// URL name, unique among people; generated from `full_name` when absent.
+    #[validate(custom(function = "rules::slug"))]
+    #[schema(
+        max_length = 80,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        example = "jorge-gallo"
+    )]
+    pub slug: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = "rules::single_line"))]
+    #[schema(min_length = 1, max_length = 200, example = "Jorge Gallo")]
+    pub full_name: String,
+    /// For the vCard `N` property.
+    #[validate(length(max = 100), custom(function = "rules::single_line"))]
+    #[schema(max_length = 100)]
+    pub given_name: Option<String>,
+    /// For the vCard `N` property.
+    #[validate(length(max = 100), custom(function = "rules::single_line"))]
+    #[schema(max_length = 100)]
+    pub family_name: Option<String>,
+    #[validate(length(max = 300), custom(function = "rules::single_line"))]
+    #[schema(max_length = 300)]
+    pub job_title: Option<String>,
+    /// The person's office (id or slug).
+    #[validate(length(max = 80))]
+    #[schema(max_length = 80)]
+    pub office_id: Option<String>,
+    /// BCP 47 language tags.
+    #[serde(default)]
+    #[validate(custom(function = "rules::language_tags"))]
+    #[schema(max_items = 50, example = json!(["en", "es"]))]
+    pub languages: Vec<String>,
+    /// Free-text tags, e.g. `migration`, `Central America`.
+    #[serde(default)]
+    #[validate(custom(function = "rules::tags"))]
+    #[schema(max_items = 50)]
+    pub topics: Vec<String>,
+    #[validate(length(max = 5000), custom(function = "rules::multi_line"))]
+    #[schema(max_length = 5000)]
+    pub bio: Option<String>,
+}
+
+impl PersonInput {
+    pub fn normalize(&mut self) {
+        trim(&mut self.full_name);
+        for field in [
+            &mut self.slug,
+            &mut self.given_name,
+            &mut self.family_name,
+            &mut self.job_title,
+            &mut self.office_id,
+            &mut self.bio,
+        ] {
+            trim_opt(field);
+        }
+        trim_tags(&mut self.languages);
+        trim_tags(&mut self.topics);
+    }
+}
+
+impl From<&Person> for PersonInput {
+    fn from(p: &Person) -> Self {
+        Self {
+            slug: Some(p.slug.clone()),
+            full_name: p.full_name.clone(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            job_title: p.job_title.clone(),
+            office_id: p.office_id.clone(),
+            languages: p.language_list(),
+            topics: p.topic_list(),
+            bio: p.bio.clone(),
+        }
+    }
+}
+
+/// A partial update: members left out stay as they are, `null` clears.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    #[schema(max_length = 80)]
+    pub slug: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub given_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub family_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub job_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 80)]
+    pub office_id: Option<Option<String>>,
+    pub languages: Option<Vec<String>>,
+    pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
+    pub bio: Option<Option<String>>,
+}
+
+impl PersonPatch {
+    pub fn apply(self, mut input: PersonInput) -> PersonInput {
+        if let Some(slug) = self.slug {
+            input.slug = Some(slug);
+        }
+        if let Some(full_name) = self.full_name {
+            input.full_name = full_name;
+        }
+        for (target, change) in [
+            (&mut input.given_name, self.given_name),
+            (&mut input.family_name, self.family_name),
+            (&mut input.job_title, self.job_title),
+            (&mut input.office_id, self.office_id),
+            (&mut input.bio, self.bio),
+        ] {
+            if let Some(value) = change {
+                *target = value;
+            }
+        }
+        if let Some(languages) = self.languages {
+            input.languages = languages;
+        }
+        if let Some(topics) = self.topics {
+            input.topics = topics;
+        }
+        input
+    }
+}
+
+/// A person, with their office and the contact points the caller may see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonResponse {
+    pub id: String,
+    pub slug: String,
+    pub full_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<String>,
+    pub office_id: Option<String>,
+    pub office: Option<OfficeSummary>,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub bio: Option<String>,
+    /// Primary first.
+    pub contact_points: Vec<ContactPointResponse>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every change, including changes to its contact points; the ETag.
+    pub version: i64,
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+impl PersonResponse {
+    pub fn new(
+        p: Person,
+        office: Option<OfficeSummary>,
+        contact_points: Vec<ContactPointResponse>,
+    ) -> Self {
+        Self {
+            languages: p.language_list(),
+            topics: p.topic_list(),
+            id: p.id,
+            slug: p.slug,
+            full_name: p.full_name,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            job_title: p.job_title,
+            office_id: p.office_id,
+            office,
+            bio: p.bio,
+            contact_points,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            version: p.version,
+            archived_at: p.archived_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// The few fields of a person that releases embed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonSummary {
+    pub id: String,
+    pub slug: String,
+    pub full_name: String,
+    pub job_title: Option<String>,
+}
+
+impl From<&Person> for PersonSummary {
+    fn from(p: &Person) -> Self {
+        Self {
+            id: p.id.clone(),
+            slug: p.slug.clone(),
+            full_name: p.full_name.clone(),
+            job_title: p.job_title.clone(),
+        }
+    }
+}
+
+crate::page_type!(PersonList, PersonResponse, "A page of people.");
+
+/// Who appears in releases in which role.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Quoted,
+    MediaContact,
+    Mentioned,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Quoted => "quoted",
+            Self::MediaContact => "media_contact",
+            Self::Mentioned => "mentioned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "quoted" => Self::Quoted,
+            "media_contact" => Self::MediaContact,
+            _ => Self::Mentioned,
+        }
+    }
+}
+
+/// Filters for listing people.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PersonListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Words that must all appear in the person's name, title, office, topics,
+    /// languages or public contact values (case-, accent- and punctuation-insensitive).
+    pub q: Option<String>,
+    /// Office id or slug.
+    pub office: Option<String>,
+    /// The office's ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// The office's region, matched case-insensitively.
+    pub region: Option<String>,
+    /// A BCP 47 tag the person speaks.
+    pub language: Option<String>,
+    /// A topic tag, matched case-insensitively.
+    pub topic: Option<String>,
+    /// People who appear in some release in this role.
+    pub role: Option<Role>,
+    /// Only people changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Include archived people as tombstones (needs `read:internal`).
+    pub include_archived: Option<bool>,
+}

@@ -1,0 +1,307 @@
+//! Release queries.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use validator::Validate;
+
+use super::model::{
+    Release, ReleaseChanges, ReleaseInput, ReleaseListQuery, ReleasePatch, ReleaseResponse,
+    release_search_text,
+};
+use crate::appearances::model::AppearanceResponse;
+use crate::db::schema::{appearances, offices, people, releases};
+use crate::db::{
+    DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
+};
+use crate::error::ApiError;
+use crate::http::{Page, PageRequest, Precondition};
+use crate::offices::model::{Office, OfficeSummary};
+use crate::text::query_words;
+
+pub fn find_release(
+    conn: &mut DbConn,
+    key: &str,
+    include_archived: bool,
+) -> Result<Release, ApiError> {
+    let mut query = releases::table
+        .select(Release::as_select())
+        .into_boxed::<MultiBackend>();
+    query = if is_id(key) {
+        query.filter(releases::id.eq(key.to_string()))
+    } else {
+        query.filter(releases::slug.eq(key.to_string()))
+    };
+    if !include_archived {
+        query = query.filter(releases::archived_at.is_null());
+    }
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("release", key))
+}
+
+pub fn releases_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Release>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    releases::table
+        .filter(releases::id.eq_any(ids))
+        .select(Release::as_select())
+        .load(conn)
+}
+
+pub fn list_releases(
+    conn: &mut DbConn,
+    filter: &ReleaseListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> QueryResult<Page<Release>> {
+    let mut query = releases::table
+        .select(Release::as_select())
+        .into_boxed::<MultiBackend>();
+    if !include_archived {
+        query = query.filter(releases::archived_at.is_null());
+    }
+    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
+        query = query.filter(releases::search_text.like(format!("%{word}%")));
+    }
+    if let Some(office) = &filter.office {
+        let ids = offices::table.select(offices::id.nullable()).filter(
+            offices::id
+                .eq(office.clone())
+                .or(offices::slug.eq(office.clone())),
+        );
+        query = query.filter(releases::office_id.eq_any(ids));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(releases::language.eq(language.trim().to_string()));
+    }
+    let person_id = match &filter.person {
+        // An unknown person appears nowhere: "" matches no id.
+        Some(key) => Some(
+            people::table
+                .select(people::id)
+                .filter(people::id.eq(key).or(people::slug.eq(key)))
+                .first::<String>(conn)
+                .optional()?
+                .unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let linked = appearances::table
+        .select(appearances::release_id)
+        .filter(appearances::archived_at.is_null());
+    query = match (person_id, filter.role) {
+        (Some(person), Some(role)) => query.filter(
+            releases::id.eq_any(
+                linked
+                    .filter(appearances::person_id.eq(person))
+                    .filter(appearances::role.eq(role.as_str())),
+            ),
+        ),
+        (Some(person), None) => {
+            query.filter(releases::id.eq_any(linked.filter(appearances::person_id.eq(person))))
+        }
+        (None, Some(role)) => {
+            query.filter(releases::id.eq_any(linked.filter(appearances::role.eq(role.as_str()))))
+        }
+        (None, None) => query,
+    };
+    if let Some(since) = filter.updated_since {
+        query = query.filter(releases::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(releases::id.gt(after.clone()));
+    }
+    let rows = query
+        .order(releases::id.asc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(page.finish(rows, |r| &r.id))
+}
+
+/// Responses for these releases, with issuing office and appearances loaded
+/// for the whole set at once.
+pub fn embed(conn: &mut DbConn, releases: Vec<Release>) -> QueryResult<Vec<ReleaseResponse>> {
+    let ids: Vec<String> = releases.iter().map(|r| r.id.clone()).collect();
+    let office_ids: Vec<String> = releases
+        .iter()
+        .filter_map(|r| r.office_id.clone())
+        .collect();
+    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let mut appearances: HashMap<String, Vec<AppearanceResponse>> = HashMap::new();
+    for appearance in crate::appearances::db::for_releases(conn, &ids)? {
+        appearances
+            .entry(appearance.release_id.clone())
+            .or_default()
+            .push(appearance);
+    }
+    Ok(releases
+        .into_iter()
+        .map(|r| {
+            let office = r
+                .office_id
+                .as_ref()
+                .and_then(|id| offices.get(id))
+                .map(OfficeSummary::from);
+            let list = appearances.remove(&r.id).unwrap_or_default();
+            ReleaseResponse::new(r, office, list)
+        })
+        .collect())
+}
+
+pub fn embed_one(conn: &mut DbConn, release: Release) -> QueryResult<ReleaseResponse> {
+    Ok(embed(conn, vec![release])?.remove(0))
+}
+
+/// Validates a release as it would be written; returns the issuing office.
+fn check(
+    conn: &mut DbConn,
+    input: &ReleaseInput,
+    own_id: &str,
+) -> Result<Option<Office>, ApiError> {
+    input.validate()?;
+    if let Some(url) = &input.url {
+        let taken = releases::table
+            .select(releases::id)
+            .filter(releases::url.eq(url))
+            .filter(releases::id.ne(own_id))
+            .first::<String>(conn)
+            .optional()?;
+        if taken.is_some() {
+            return Err(ApiError::conflict(
+                "url",
+                "Another release already has this url.",
+            ));
+        }
+    }
+    let Some(key) = input.office_id.as_deref() else {
+        return Ok(None);
+    };
+    let office = crate::offices::db::find_office(conn, key, false).map_err(|_| {
+        ApiError::invalid(
+            "office_id",
+            "not_found",
+            format!("No office with id or slug '{key}'."),
+        )
+    })?;
+    Ok(Some(office))
+}
+
+pub fn insert_release(conn: &mut DbConn, mut input: ReleaseInput) -> Result<Release, ApiError> {
+    input.normalize();
+    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+}
+
+/// The insert itself, for callers that already hold a transaction.
+pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<Release, ApiError> {
+    let id = new_id();
+    let office = check(conn, &input, &id)?;
+    let slug = choose_slug(
+        conn,
+        SlugTable::Releases,
+        input.slug.as_deref(),
+        &input.title,
+        &id,
+    )?;
+    let at = now();
+    let release = Release {
+        search_text: release_search_text(&input, office.as_ref().map(|o| o.search_text.as_str())),
+        id,
+        slug,
+        title: input.title,
+        dateline: input.dateline,
+        office_id: office.map(|o| o.id),
+        published_on: input.published_on,
+        language: input.language,
+        url: input.url,
+        summary: input.summary,
+        body: input.body,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        archived_at: None,
+    };
+    diesel::insert_into(releases::table)
+        .values(&release)
+        .execute(conn)?;
+    Ok(release)
+}
+
+pub fn update_release(
+    conn: &mut DbConn,
+    key: &str,
+    patch: ReleasePatch,
+    precondition: &Precondition,
+) -> Result<Release, ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_release(conn, key, false)?;
+        precondition.check(current.version)?;
+        let mut input = patch.apply(ReleaseInput::from(&current));
+        input.normalize();
+        let office = check(conn, &input, &current.id)?;
+        let slug = choose_slug(
+            conn,
+            SlugTable::Releases,
+            input.slug.as_deref(),
+            &input.title,
+            &current.id,
+        )?;
+        let changes = ReleaseChanges {
+            search_text: release_search_text(
+                &input,
+                office.as_ref().map(|o| o.search_text.as_str()),
+            ),
+            slug,
+            title: input.title,
+            dateline: input.dateline,
+            office_id: office.map(|o| o.id),
+            published_on: input.published_on,
+            language: input.language,
+            url: input.url,
+            summary: input.summary,
+            body: input.body,
+            updated_at: now(),
+            version: current.version + 1,
+        };
+        diesel::update(releases::table.find(&current.id))
+            .set(&changes)
+            .execute(conn)?;
+        find_release(conn, &current.id, true)
+    })
+}
+
+pub fn archive_release(
+    conn: &mut DbConn,
+    key: &str,
+    precondition: &Precondition,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current = find_release(conn, key, false)?;
+        precondition.check(current.version)?;
+        let at = now();
+        diesel::update(releases::table.find(&current.id))
+            .set((
+                releases::archived_at.eq(at),
+                releases::updated_at.eq(at),
+                releases::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Bumps a release's version: its appearances are part of its representation.
+pub fn touch(conn: &mut DbConn, release_id: &str) -> QueryResult<()> {
+    diesel::update(releases::table.find(release_id))
+        .set((
+            releases::version.eq(releases::version + 1),
+            releases::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

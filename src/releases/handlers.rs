@@ -1,0 +1,164 @@
+//! `/api/v1/releases`, and `/people/{id}/releases`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+
+use super::db;
+use super::model::{ReleaseInput, ReleaseList, ReleaseListQuery, ReleasePatch};
+use crate::appearances::model::{PersonAppearanceList, PersonReleasesQuery};
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+
+/// List releases.
+///
+/// Each release comes with its issuing office and appearances. Ordered by id
+/// (creation order); filters combine.
+#[utoipa::path(
+    tag = "releases",
+    params(ReleaseListQuery),
+    responses((status = 200, body = ReleaseList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+)]
+#[get("")]
+pub async fn list_releases(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    QueryParams(query): QueryParams<ReleaseListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let archived = http::allow_archived(query.include_archived)?;
+    let body = pool
+        .run(move |conn| {
+            let page = db::list_releases(conn, &query, &page, archived)?;
+            Ok(ReleaseList {
+                items: db::embed(conn, page.items)?,
+                next_cursor: page.next_cursor,
+            })
+        })
+        .await?;
+    Ok(http::list(&req, &body, body.next_cursor.as_deref()))
+}
+
+/// Create a release.
+///
+/// Link people to it with `POST /releases/{id}/appearances`.
+#[utoipa::path(
+    tag = "releases",
+    request_body = ReleaseInput,
+    responses((status = 201, body = super::model::ReleaseResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+)]
+#[post("")]
+pub async fn create_release(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    JsonBody(input): JsonBody<ReleaseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let release = pool
+        .run(move |conn| {
+            let release = db::insert_release(conn, input)?;
+            Ok(db::embed_one(conn, release)?)
+        })
+        .await?;
+    let location = format!("/api/v1/releases/{}", release.id);
+    Ok(http::created(&req, &location, release.version, &release))
+}
+
+/// Get a release, with its appearances.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Release id or slug")),
+    responses((status = 200, body = super::model::ReleaseResponse, headers(("ETag" = String))), ReadErrors)
+)]
+#[get("/{id}")]
+pub async fn get_release(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let release = pool
+        .run(move |conn| {
+            let release = db::find_release(conn, &id, false)?;
+            Ok(db::embed_one(conn, release)?)
+        })
+        .await?;
+    Ok(http::single(
+        &req,
+        StatusCode::OK,
+        release.version,
+        &release,
+    ))
+}
+
+/// Update a release.
+///
+/// Members left out stay as they are; `null` clears an optional member.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Release id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the release changed since")),
+    request_body = ReleasePatch,
+    responses((status = 200, body = super::model::ReleaseResponse, headers(("ETag" = String))), UpdateErrors)
+)]
+#[patch("/{id}")]
+pub async fn update_release(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+    JsonBody(patch): JsonBody<ReleasePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let release = pool
+        .run(move |conn| {
+            let release = db::update_release(conn, &id, patch, &precondition)?;
+            Ok(db::embed_one(conn, release)?)
+        })
+        .await?;
+    Ok(http::single(
+        &req,
+        StatusCode::OK,
+        release.version,
+        &release,
+    ))
+}
+
+/// Archive a release.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Release id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    responses((status = 204, description = "Archived"), ArchiveErrors)
+)]
+#[delete("/{id}")]
+pub async fn archive_release(
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    precondition: Precondition,
+) -> Result<HttpResponse, ApiError> {
+    pool.run(move |conn| db::archive_release(conn, &id, &precondition))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List the releases a person appears in, with role and title as printed.
+#[utoipa::path(
+    tag = "releases",
+    params(("id" = String, Path, description = "Person id or slug"), PersonReleasesQuery),
+    responses((status = 200, body = PersonAppearanceList), ListErrors)
+)]
+#[get("/{id}/releases")]
+pub async fn list_person_releases(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<String>,
+    QueryParams(query): QueryParams<PersonReleasesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let body = pool
+        .run(move |conn| {
+            let person = crate::people::db::find_person(conn, &id, false)?;
+            Ok(PersonAppearanceList::from(
+                crate::appearances::db::for_person(conn, &person.id, query.role, &page)?,
+            ))
+        })
+        .await?;
+    Ok(http::list(&req, &body, body.next_cursor.as_deref()))
+}

@@ -1,0 +1,297 @@
+//! Press releases.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::appearances::model::AppearanceResponse;
+use crate::db::schema::releases;
+use crate::offices::model::OfficeSummary;
+use crate::people::model::Role;
+use crate::validate::{self as rules, trim, trim_opt};
+
+/// A `releases` row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = releases)]
+pub struct Release {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub dateline: Option<String>,
+    pub office_id: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+/// The editable columns, written whole on every update.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = releases, treat_none_as_null = true)]
+pub struct ReleaseChanges {
+    pub slug: String,
+    pub title: String,
+    pub dateline: Option<String>,
+    pub office_id: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub search_text: String,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A new press release.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseInput {
+    /// URL name, unique among releases; generated from `title` when absent.
+    #[validate(custom(function = "rules::slug"))]
+    #[schema(max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[validate(length(min = 1, max = 500), custom(function = "rules::single_line"))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    /// The place as printed at the start of the release, e.g. `Washington`.
+    #[validate(length(max = 200), custom(function = "rules::single_line"))]
+    #[schema(max_length = 200, example = "Washington")]
+    pub dateline: Option<String>,
+    /// The issuing office (id or slug).
+    #[validate(length(max = 80))]
+    #[schema(max_length = 80)]
+    pub office_id: Option<String>,
+    /// Publication date, when known.
+    pub published_on: Option<NaiveDate>,
+    /// BCP 47 language tag.
+    #[validate(custom(function = "rules::language_tag"))]
+    #[schema(max_length = 35, example = "en")]
+    pub language: Option<String>,
+    /// Where the release is published; unique when set.
+    #[validate(length(max = 2000), custom(function = "rules::http_url"))]
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    #[validate(length(max = 2000), custom(function = "rules::multi_line"))]
+    #[schema(max_length = 2000)]
+    pub summary: Option<String>,
+    #[validate(length(max = 200000), custom(function = "rules::multi_line"))]
+    #[schema(max_length = 200000)]
+    pub body: Option<String>,
+}
+
+impl ReleaseInput {
+    pub fn normalize(&mut self) {
+        trim(&mut self.title);
+        for field in [
+            &mut self.slug,
+            &mut self.dateline,
+            &mut self.office_id,
+            &mut self.language,
+            &mut self.url,
+            &mut self.summary,
+            &mut self.body,
+        ] {
+            trim_opt(field);
+        }
+    }
+}
+
+impl From<&Release> for ReleaseInput {
+    fn from(r: &Release) -> Self {
+        Self {
+            slug: Some(r.slug.clone()),
+            title: r.title.clone(),
+            dateline: r.dateline.clone(),
+            office_id: r.office_id.clone(),
+            published_on: r.published_on,
+            language: r.language.clone(),
+            url: r.url.clone(),
+            summary: r.summary.clone(),
+            body: r.body.clone(),
+        }
+    }
+}
+
+/// A partial update: members left out stay as they are, `null` clears.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasePatch {
+    #[schema(max_length = 80)]
+    pub slug: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub dateline: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 80)]
+    pub office_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub published_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 35)]
+    pub language: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 200000)]
+    pub body: Option<Option<String>>,
+}
+
+impl ReleasePatch {
+    pub fn apply(self, mut input: ReleaseInput) -> ReleaseInput {
+        if let Some(slug) = self.slug {
+            input.slug = Some(slug);
+        }
+        if let Some(title) = self.title {
+            input.title = title;
+        }
+        if let Some(published_on) = self.published_on {
+            input.published_on = published_on;
+        }
+        for (target, change) in [
+            (&mut input.dateline, self.dateline),
+            (&mut input.office_id, self.office_id),
+            (&mut input.language, self.language),
+            (&mut input.url, self.url),
+            (&mut input.summary, self.summary),
+            (&mut input.body, self.body),
+        ] {
+            if let Some(value) = change {
+                *target = value;
+            }
+        }
+        input
+    }
+}
+
+/// A press release, with the people who appear in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleaseResponse {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub dateline: Option<String>,
+    pub office_id: Option<String>,
+    pub office: Option<OfficeSummary>,
+    /// Null when the release does not say.
+    pub published_on: Option<NaiveDate>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    /// In order of appearance.
+    pub appearances: Vec<AppearanceResponse>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every change, including changes to its appearances; the ETag.
+    pub version: i64,
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+impl ReleaseResponse {
+    pub fn new(
+        r: Release,
+        office: Option<OfficeSummary>,
+        appearances: Vec<AppearanceResponse>,
+    ) -> Self {
+        Self {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            dateline: r.dateline,
+            office_id: r.office_id,
+            office,
+            published_on: r.published_on,
+            language: r.language,
+            url: r.url,
+            summary: r.summary,
+            body: r.body,
+            appearances,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+            version: r.version,
+            archived_at: r.archived_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// The few fields of a release that a person's release list embeds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReleaseSummary {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub dateline: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub url: Option<String>,
+}
+
+impl From<&Release> for ReleaseSummary {
+    fn from(r: &Release) -> Self {
+        Self {
+            id: r.id.clone(),
+            slug: r.slug.clone(),
+            title: r.title.clone(),
+            dateline: r.dateline.clone(),
+            published_on: r.published_on,
+            url: r.url.clone(),
+        }
+    }
+}
+
+crate::page_type!(ReleaseList, ReleaseResponse, "A page of releases.");
+
+/// Filters for listing releases.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReleaseListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Words that must all appear in the title, dateline, summary or issuing office.
+    pub q: Option<String>,
+    /// Issuing office (id or slug).
+    pub office: Option<String>,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// Releases in which this person (id or slug) appears.
+    pub person: Option<String>,
+    /// Releases in which someone appears in this role.
+    pub role: Option<Role>,
+    /// Only releases changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Include archived releases as tombstones (needs `read:internal`).
+    pub include_archived: Option<bool>,
+}
+
+/// The search document of a release.
+pub fn release_search_text(input: &ReleaseInput, office_search_text: Option<&str>) -> String {
+    crate::text::search_document(
+        &input.title,
+        [
+            input.dateline.as_deref(),
+            input.summary.as_deref(),
+            office_search_text,
+        ]
+        .into_iter()
+        .flatten(),
+    )
+}

@@ -1,0 +1,234 @@
+//! Field rules shared by every request type: the `custom` functions that
+//! `#[validate(...)]` attributes name, trimming, and turning validator's
+//! errors into our field list.
+
+use std::borrow::Cow;
+
+use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::FieldError;
+
+fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> ValidationError {
+    ValidationError::new(code).with_message(message.into())
+}
+
+/// No control characters (tabs and newlines allowed only in long text).
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(char::is_control) {
+        return Err(error(
+            "control_characters",
+            "must not contain control characters or line breaks",
+        ));
+    }
+    Ok(())
+}
+
+/// Long text: line breaks and tabs are fine, other control characters are not.
+pub fn multi_line(value: &str) -> Result<(), ValidationError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(error(
+            "control_characters",
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Lower-case ASCII words joined by single hyphens, and not shaped like a UUID
+/// (ids and slugs share the `{id}` path segment).
+pub fn slug(value: &str) -> Result<(), ValidationError> {
+    let well_formed = !value.is_empty()
+        && value.len() <= 80
+        && value.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if !well_formed {
+        return Err(error(
+            "slug",
+            "must be lower-case letters and digits in words joined by single hyphens, at most 80 characters",
+        ));
+    }
+    if uuid::Uuid::parse_str(value).is_ok() {
+        return Err(error("slug", "must not look like an id"));
+    }
+    Ok(())
+}
+
+/// ISO 3166-1 alpha-2, upper case (`CR`, `US`).
+pub fn country_code(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 2
+        && value.chars().all(|c| c.is_ascii_uppercase())
+        && isocountry::CountryCode::for_alpha2(value).is_ok()
+    {
+        return Ok(());
+    }
+    Err(error(
+        "country_code",
+        "must be an ISO 3166-1 alpha-2 country code in upper case, e.g. CR",
+    ))
+}
+
+/// An IANA time zone name (`America/Costa_Rica`).
+pub fn timezone(value: &str) -> Result<(), ValidationError> {
+    value.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+        error(
+            "timezone",
+            "must be an IANA time zone name, e.g. America/Costa_Rica",
+        )
+    })
+}
+
+/// A well-formed BCP 47 language tag (`en`, `es-419`, `pt-BR`).
+pub fn language_tag(value: &str) -> Result<(), ValidationError> {
+    oxilangtag::LanguageTag::parse(value)
+        .map(|_| ())
+        .map_err(|_| {
+            error(
+                "language_tag",
+                "must be a BCP 47 language tag, e.g. en or es-419",
+            )
+        })
+}
+
+pub fn language_tags(values: &[String]) -> Result<(), ValidationError> {
+    if values.len() > 50 {
+        return Err(error("length", "at most 50 languages"));
+    }
+    values.iter().try_for_each(|v| language_tag(v))
+}
+
+/// Free-text tags: each non-empty, single-line, at most 100 characters.
+pub fn tags(values: &[String]) -> Result<(), ValidationError> {
+    if values.len() > 50 {
+        return Err(error("length", "at most 50 topics"));
+    }
+    for value in values {
+        if value.is_empty() || value.chars().count() > 100 {
+            return Err(error("length", "each topic must have 1 to 100 characters"));
+        }
+        single_line(value)?;
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL.
+pub fn http_url(value: &str) -> Result<(), ValidationError> {
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(error("url", "must be an absolute http or https URL")),
+    }
+}
+
+/// Trims a required string.
+pub fn trim(value: &mut String) {
+    let trimmed = value.trim();
+    if trimmed.len() != value.len() {
+        *value = trimmed.to_string();
+    }
+}
+
+/// Trims an optional string; blank becomes absent.
+pub fn trim_opt(value: &mut Option<String>) {
+    if let Some(v) = value {
+        trim(v);
+        if v.is_empty() {
+            *value = None;
+        }
+    }
+}
+
+/// Trims each tag, drops blanks and duplicates, keeps the order given.
+pub fn trim_tags(values: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    values.iter_mut().for_each(trim);
+    values.retain(|v| !v.is_empty() && seen.insert(v.clone()));
+}
+
+/// Flattens validator's nested errors into `field`/`code`/`message` rows,
+/// with paths such as `languages` or `contact_points[1].value`.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    out.push(FieldError::new(&path, e.code.to_string(), describe(e)));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn describe(e: &ValidationError) -> String {
+    if let Some(message) = &e.message {
+        return message.to_string();
+    }
+    let param = |name: &str| e.params.get(name).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must have {min} to {max} characters"),
+            (None, Some(max)) => format!("must have at most {max} characters"),
+            (Some(min), None) => format!("must have at least {min} characters"),
+            _ => "has the wrong length".into(),
+        },
+        "range" => "is out of range".into(),
+        "email" => "must be an email address".into(),
+        code => format!("is invalid ({code})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_accept_good_values_and_refuse_bad_ones() {
+        assert!(country_code("CR").is_ok());
+        assert!(country_code("cr").is_err());
+        assert!(country_code("XX").is_err());
+        assert!(timezone("America/Costa_Rica").is_ok());
+        assert!(timezone("Mars/Olympus").is_err());
+        assert!(language_tag("es-419").is_ok());
+        assert!(language_tag("not a tag").is_err());
+        assert!(http_url("https://www.iom.int").is_ok());
+        assert!(http_url("javascript:alert(1)").is_err());
+        assert!(slug("jorge-gallo").is_ok());
+        assert!(slug("Jorge Gallo").is_err());
+        assert!(slug("0190f5a8-1b2c-7d3e-8f40-123456789abc").is_err());
+        assert!(single_line("a\u{0}b").is_err());
+        assert!(multi_line("para one\n\npara two").is_ok());
+    }
+}
+
+/// For PATCH bodies: tells a member sent as `null` (`Some(None)`) from one
+/// left out (`None`, via `#[serde(default)]`).
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
