@@ -1,0 +1,152 @@
+//! A real pressdir server on a fresh database for each test.
+//!
+//! SQLite by default: a migrated file in a temporary directory. With
+//! `PRESSDIR_TEST_POSTGRES_URL` set (a server URL such as
+//! `postgres://postgres@127.0.0.1:5432`), every test runs against its own
+//! PostgreSQL database instead, created here and dropped when the test ends.
+
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use pressdir::startup::{Application, Settings};
+use reqwest::{Client, Response};
+use serde_json::Value;
+
+pub const POSTGRES_ENV: &str = "PRESSDIR_TEST_POSTGRES_URL";
+
+/// A database that lives as long as the test.
+pub enum TestDb {
+    // Held so the directory lives until the test ends.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub fn new() -> (Self, String) {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(server) if !server.is_empty() => {
+                let name = format!("pressdir_test_{}", uuid::Uuid::new_v4().simple());
+                let admin_url = with_database(&server, "postgres");
+                let mut admin = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+                let url = with_database(&server, &name);
+                (TestDb::Postgres { admin_url, name }, url)
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = dir.path().join("pressdir.db").to_string_lossy().into_owned();
+                (TestDb::Sqlite(dir), url)
+            }
+        }
+    }
+}
+
+fn with_database(server: &str, database: &str) -> String {
+    let mut url = url::Url::parse(server).expect("PostgreSQL URL");
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub database_url: String,
+    pub _db: TestDb,
+}
+
+/// A server on a fresh database loaded with the seed release.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// A server on a fresh, empty database.
+pub async fn spawn_empty_app() -> TestApp {
+    spawn_with(|s| s.seed = false).await
+}
+
+pub async fn spawn_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
+    let (db, database_url) = TestDb::new();
+    let mut settings = Settings {
+        database_url: database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        pool_size: 4,
+        ..Settings::default()
+    };
+    tune(&mut settings);
+    let app = Application::build(&settings).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, client: Client::new(), database_url, _db: db }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.client.patch(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client.delete(self.url(path)).send().await.expect("request")
+    }
+
+    /// POSTs and asserts 201, returning the body.
+    pub async fn create(&self, path: &str, body: Value) -> Value {
+        let response = self.post(path, &body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 201, "POST {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn create_office(&self, name: &str, country: &str) -> Value {
+        self.create("/api/v1/offices", serde_json::json!({"name": name, "kind": "country_office", "country_code": country})).await
+    }
+
+    pub async fn create_person(&self, name: &str, office: Option<&str>) -> Value {
+        self.create("/api/v1/people", serde_json::json!({"full_name": name, "office_id": office})).await
+    }
+}
+
+/// Asserts a problem+json answer with this status and problem type, and returns it.
+pub async fn assert_problem(response: Response, status: u16, problem_type: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["type"], format!("/problems/{problem_type}"), "{body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+/// The `field` of each listed error.
+pub fn failing_fields(problem: &Value) -> Vec<String> {
+    problem["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
