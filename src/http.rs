@@ -75,22 +75,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             match inner.classify() {
                 serde_json::error::Category::Data => {
                     let message = inner.to_string();
-                    // serde reports the unknown member's name, not its path.
+                    // An unknown member's path already ends with its name; a
+                    // missing member's path is that of the object it is missing from.
+                    let member_path = |name: String| match path.as_str() {
+                        "." => name,
+                        p if p == name || p.ends_with(&format!(".{name}")) => path.clone(),
+                        p => format!("{p}.{name}"),
+                    };
                     let (field, code) = if let Some(name) = backticked(&message, "unknown field `")
                     {
-                        let field = if path == "." {
-                            name
-                        } else {
-                            format!("{path}.{name}")
-                        };
-                        (field, "unknown_field")
+                        (member_path(name), "unknown_field")
                     } else if let Some(name) = backticked(&message, "missing field `") {
-                        let field = if path == "." {
-                            name
-                        } else {
-                            format!("{path}.{name}")
-                        };
-                        (field, "required")
+                        (member_path(name), "required")
                     } else {
                         (if path == "." { "body".into() } else { path }, "type")
                     };

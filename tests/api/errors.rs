@@ -22,29 +22,57 @@ async fn malformed_json_is_400() {
 async fn unknown_json_fields_are_rejected_by_name() {
     let app = spawn_app().await;
 
-    let response = app.post("/api/v1/people", &json!({"full_name": "X", "is_admin": true})).await;
+    let response = app
+        .post(
+            "/api/v1/people",
+            &json!({"full_name": "X", "is_admin": true}),
+        )
+        .await;
 
-    assert_eq!(failing_fields(&assert_problem(response, 422, "validation-failed").await), vec!["is_admin"]);
+    assert_eq!(
+        failing_fields(&assert_problem(response, 422, "validation-failed").await),
+        vec!["is_admin"]
+    );
 }
 
 #[tokio::test]
 async fn wrong_types_and_missing_members_name_the_field() {
     let app = spawn_app().await;
 
-    let wrong_type = app.post("/api/v1/offices", &json!({"name": 5, "kind": "other"})).await;
+    let wrong_type = app
+        .post("/api/v1/offices", &json!({"name": 5, "kind": "other"}))
+        .await;
     let missing = app.post("/api/v1/offices", &json!({"name": "X"})).await;
-    let bad_enum = app.post("/api/v1/offices", &json!({"name": "X", "kind": "embassy"})).await;
+    let bad_enum = app
+        .post("/api/v1/offices", &json!({"name": "X", "kind": "embassy"}))
+        .await;
 
-    assert_eq!(failing_fields(&assert_problem(wrong_type, 422, "validation-failed").await), vec!["name"]);
-    assert_eq!(failing_fields(&assert_problem(missing, 422, "validation-failed").await), vec!["kind"]);
-    assert_eq!(failing_fields(&assert_problem(bad_enum, 422, "validation-failed").await), vec!["kind"]);
+    assert_eq!(
+        failing_fields(&assert_problem(wrong_type, 422, "validation-failed").await),
+        vec!["name"]
+    );
+    assert_eq!(
+        failing_fields(&assert_problem(missing, 422, "validation-failed").await),
+        vec!["kind"]
+    );
+    assert_eq!(
+        failing_fields(&assert_problem(bad_enum, 422, "validation-failed").await),
+        vec!["kind"]
+    );
 }
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_415() {
     let app = spawn_app().await;
 
-    let response = app.client.post(app.url("/api/v1/offices")).header("content-type", "text/plain").body("hello").send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/v1/offices"))
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
 
     assert_problem(response, 415, "unsupported-media-type").await;
 }
@@ -53,7 +81,9 @@ async fn a_body_that_is_not_json_is_415() {
 async fn a_body_over_the_limit_is_413() {
     let app = spawn_with(|s| s.max_body_bytes = 1024).await;
 
-    let response = app.post("/api/v1/people", &json!({"full_name": "x".repeat(4096)})).await;
+    let response = app
+        .post("/api/v1/people", &json!({"full_name": "x".repeat(4096)}))
+        .await;
 
     assert_problem(response, 413, "payload-too-large").await;
 }
@@ -62,11 +92,27 @@ async fn a_body_over_the_limit_is_413() {
 async fn unknown_routes_and_ids_are_404_problems() {
     let app = spawn_app().await;
 
-    for path in ["/nope", "/api/v1/nope", "/api/v1/people/nobody", "/api/v1/offices/01890a5d-ac96-774b-bcce-b302099a8057", "/api/v1/releases/none"] {
+    for path in [
+        "/nope",
+        "/api/v1/nope",
+        "/api/v1/people/nobody",
+        "/api/v1/offices/01890a5d-ac96-774b-bcce-b302099a8057",
+        "/api/v1/releases/none",
+    ] {
         assert_problem(app.get(path).await, 404, "not-found").await;
     }
-    assert_problem(app.patch("/api/v1/people/nobody", &json!({})).await, 404, "not-found").await;
-    assert_problem(app.delete("/api/v1/contact-points/nothing").await, 404, "not-found").await;
+    assert_problem(
+        app.patch("/api/v1/people/nobody", &json!({})).await,
+        404,
+        "not-found",
+    )
+    .await;
+    assert_problem(
+        app.delete("/api/v1/contact-points/nothing").await,
+        404,
+        "not-found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -95,7 +141,12 @@ async fn archived_rows_need_a_key() {
     let response = app.get("/api/v1/people?include_archived=true").await;
 
     let problem = assert_problem(response, 401, "unauthorized").await;
-    assert!(problem["detail"].as_str().unwrap().contains("read:internal"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("read:internal")
+    );
 }
 
 #[tokio::test]
@@ -107,6 +158,13 @@ async fn health_readiness_and_docs_answer() {
     let docs = app.get("/docs/").await;
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
-    let redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap().get(app.url("/docs")).send().await.unwrap();
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/docs"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(redirect.status(), 308);
 }

@@ -25,15 +25,22 @@ impl TestDb {
             Ok(server) if !server.is_empty() => {
                 let name = format!("pressdir_test_{}", uuid::Uuid::new_v4().simple());
                 let admin_url = with_database(&server, "postgres");
-                let mut admin = PgConnection::establish(&admin_url)
-                    .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
                 let url = with_database(&server, &name);
                 (TestDb::Postgres { admin_url, name }, url)
             }
             _ => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = dir.path().join("pressdir.db").to_string_lossy().into_owned();
+                let url = dir
+                    .path()
+                    .join("pressdir.db")
+                    .to_string_lossy()
+                    .into_owned();
                 (TestDb::Sqlite(dir), url)
             }
         }
@@ -50,7 +57,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Postgres { admin_url, name } = self {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
             }
         }
     }
@@ -86,7 +94,12 @@ pub async fn spawn_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build(&settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: Client::new(), database_url, _db: db }
+    TestApp {
+        address,
+        client: Client::new(),
+        database_url,
+        _db: db,
+    }
 }
 
 impl TestApp {
@@ -95,7 +108,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_json(&self, path: &str) -> Value {
@@ -105,15 +122,29 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.client.patch(self.url(path)).json(body).send().await.expect("request")
+        self.client
+            .patch(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.client.delete(self.url(path)).send().await.expect("request")
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// POSTs and asserts 201, returning the body.
@@ -126,18 +157,29 @@ impl TestApp {
     }
 
     pub async fn create_office(&self, name: &str, country: &str) -> Value {
-        self.create("/api/v1/offices", serde_json::json!({"name": name, "kind": "country_office", "country_code": country})).await
+        self.create(
+            "/api/v1/offices",
+            serde_json::json!({"name": name, "kind": "country_office", "country_code": country}),
+        )
+        .await
     }
 
     pub async fn create_person(&self, name: &str, office: Option<&str>) -> Value {
-        self.create("/api/v1/people", serde_json::json!({"full_name": name, "office_id": office})).await
+        self.create(
+            "/api/v1/people",
+            serde_json::json!({"full_name": name, "office_id": office}),
+        )
+        .await
     }
 }
 
 /// Asserts a problem+json answer with this status and problem type, and returns it.
 pub async fn assert_problem(response: Response, status: u16, problem_type: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
     let body: Value = response.json().await.expect("problem body");
     assert_eq!(body["type"], format!("/problems/{problem_type}"), "{body}");
@@ -148,5 +190,12 @@ pub async fn assert_problem(response: Response, status: u16, problem_type: &str)
 
 /// The `field` of each listed error.
 pub fn failing_fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -19,24 +19,48 @@ async fn create_read_update_and_archive_an_office() {
     assert_eq!(office["version"], 1);
 
     // Read by id and by slug
-    let by_id = app.get_json(&format!("/api/v1/offices/{}", office["id"].as_str().unwrap())).await;
+    let by_id = app
+        .get_json(&format!(
+            "/api/v1/offices/{}",
+            office["id"].as_str().unwrap()
+        ))
+        .await;
     let by_slug = app.get_json("/api/v1/offices/iom-panama").await;
     assert_eq!(by_id, by_slug);
 
     // Partial update: city changes, website cleared, the rest stays
-    let response = app.patch("/api/v1/offices/iom-panama", &json!({"city": "Ciudad de Panamá", "website": null})).await;
+    let response = app
+        .patch(
+            "/api/v1/offices/iom-panama",
+            &json!({"city": "Ciudad de Panamá", "website": null}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["etag"], "\"2\"");
     let updated: serde_json::Value = response.json().await.unwrap();
     assert_eq!(updated["city"], "Ciudad de Panamá");
     assert_eq!(updated["website"], serde_json::Value::Null);
     assert_eq!(updated["timezone"], "America/Panama");
-    assert_eq!(updated["slug"], "iom-panama", "slugs stay stable when names change");
+    assert_eq!(
+        updated["slug"], "iom-panama",
+        "slugs stay stable when names change"
+    );
 
     // Archive
     assert_eq!(app.delete("/api/v1/offices/iom-panama").await.status(), 204);
-    assert_problem(app.get("/api/v1/offices/iom-panama").await, 404, "not-found").await;
-    assert_eq!(app.get_json("/api/v1/offices").await["items"].as_array().unwrap().len(), 0);
+    assert_problem(
+        app.get("/api/v1/offices/iom-panama").await,
+        404,
+        "not-found",
+    )
+    .await;
+    assert_eq!(
+        app.get_json("/api/v1/offices").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -51,14 +75,22 @@ async fn create_office_returns_422_listing_every_bad_field() {
         .await;
 
     let problem = assert_problem(response, 422, "validation-failed").await;
-    assert_eq!(failing_fields(&problem), vec!["country_code", "name", "timezone", "website"]);
+    assert_eq!(
+        failing_fields(&problem),
+        vec!["country_code", "name", "timezone", "website"]
+    );
 }
 
 #[tokio::test]
 async fn create_office_returns_409_when_slug_is_taken() {
     let app = spawn_app().await;
 
-    let response = app.post("/api/v1/offices", &json!({"name": "Another", "kind": "other", "slug": "iom-washington"})).await;
+    let response = app
+        .post(
+            "/api/v1/offices",
+            &json!({"name": "Another", "kind": "other", "slug": "iom-washington"}),
+        )
+        .await;
 
     let problem = assert_problem(response, 409, "conflict").await;
     assert_eq!(failing_fields(&problem), vec!["slug"]);
@@ -79,7 +111,12 @@ async fn generated_slugs_are_made_unique() {
 async fn an_office_cannot_become_its_own_ancestor() {
     let app = spawn_app().await;
 
-    let response = app.patch("/api/v1/offices/iom-regional-office-san-jose", &json!({"parent_id": "iom-washington"})).await;
+    let response = app
+        .patch(
+            "/api/v1/offices/iom-regional-office-san-jose",
+            &json!({"parent_id": "iom-washington"}),
+        )
+        .await;
 
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(failing_fields(&problem), vec!["parent_id"]);
@@ -89,9 +126,17 @@ async fn an_office_cannot_become_its_own_ancestor() {
 async fn archiving_an_office_with_people_is_refused() {
     let app = spawn_app().await;
 
-    assert_problem(app.delete("/api/v1/offices/iom-washington").await, 409, "conflict").await;
+    assert_problem(
+        app.delete("/api/v1/offices/iom-washington").await,
+        409,
+        "conflict",
+    )
+    .await;
 
-    assert_eq!(app.get("/api/v1/offices/iom-washington").await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/offices/iom-washington").await.status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -99,15 +144,27 @@ async fn office_lists_filter_by_country_parent_and_words() {
     let app = spawn_app().await;
 
     let in_us = app.get_json("/api/v1/offices?country=us").await;
-    let children = app.get_json("/api/v1/offices?parent=iom-regional-office-san-jose").await;
+    let children = app
+        .get_json("/api/v1/offices?parent=iom-regional-office-san-jose")
+        .await;
     let by_city = app.get_json("/api/v1/offices?q=jose").await;
     let by_country_name = app.get_json("/api/v1/offices?q=costa%20rica").await;
 
-    let slugs = |v: &serde_json::Value| v["items"].as_array().unwrap().iter().map(|o| o["slug"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let slugs = |v: &serde_json::Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["slug"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(slugs(&in_us), vec!["iom-washington"]);
     assert_eq!(slugs(&children), vec!["iom-washington"]);
     assert_eq!(slugs(&by_city), vec!["iom-regional-office-san-jose"]);
-    assert_eq!(slugs(&by_country_name), vec!["iom-regional-office-san-jose"]);
+    assert_eq!(
+        slugs(&by_country_name),
+        vec!["iom-regional-office-san-jose"]
+    );
 }
 
 #[tokio::test]
@@ -115,14 +172,32 @@ async fn office_people_and_contact_points_are_listed() {
     let app = spawn_app().await;
 
     let cp = app
-        .create("/api/v1/offices/iom-washington/contact-points", json!({"kind": "phone", "value": "(202) 862-1826", "label": "Switchboard"}))
+        .create(
+            "/api/v1/offices/iom-washington/contact-points",
+            json!({"kind": "phone", "value": "(202) 862-1826", "label": "Switchboard"}),
+        )
         .await;
     let people = app.get_json("/api/v1/offices/iom-washington/people").await;
-    let contact_points = app.get_json("/api/v1/offices/iom-washington/contact-points").await;
+    let contact_points = app
+        .get_json("/api/v1/offices/iom-washington/contact-points")
+        .await;
 
-    assert_eq!(cp["value"], "+12028621826", "national format parsed with the office's country");
-    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(
+        cp["value"], "+12028621826",
+        "national format parsed with the office's country"
+    );
+    let names: Vec<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["full_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["Luca Dall’Oglio", "Liz Lizama"]);
     assert_eq!(contact_points["items"][0]["label"], "Switchboard");
-    assert_problem(app.get("/api/v1/offices/nowhere/people").await, 404, "not-found").await;
+    assert_problem(
+        app.get("/api/v1/offices/nowhere/people").await,
+        404,
+        "not-found",
+    )
+    .await;
 }

@@ -30,11 +30,17 @@ async fn every_operation_documents_its_errors_as_problems() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
             if path.starts_with("/api/v1") {
-                let errors: Vec<&String> = responses.keys().filter(|s| s.starts_with('4') || s.starts_with('5')).collect();
+                let errors: Vec<&String> = responses
+                    .keys()
+                    .filter(|s| s.starts_with('4') || s.starts_with('5'))
+                    .collect();
                 assert!(!errors.is_empty(), "{method} {path} documents no error");
                 for status in errors {
                     let content = &responses[status]["content"];
-                    assert!(content.get("application/problem+json").is_some(), "{method} {path} {status} is not problem+json");
+                    assert!(
+                        content.get("application/problem+json").is_some(),
+                        "{method} {path} {status} is not problem+json"
+                    );
                 }
             }
         }

@@ -3,7 +3,12 @@ use serde_json::Value;
 use crate::helpers::spawn_app;
 
 fn contact<'a>(person: &'a Value, kind: &str) -> &'a Value {
-    person["contact_points"].as_array().unwrap().iter().find(|c| c["kind"] == kind).expect(kind)
+    person["contact_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == kind)
+        .expect(kind)
 }
 
 #[tokio::test]
@@ -29,7 +34,9 @@ async fn seeded_media_contacts_have_e164_phones_and_emails() {
 async fn seeded_offices_are_washington_under_san_jose() {
     let app = spawn_app().await;
 
-    let regional = app.get_json("/api/v1/offices/iom-regional-office-san-jose").await;
+    let regional = app
+        .get_json("/api/v1/offices/iom-regional-office-san-jose")
+        .await;
     let washington = app.get_json("/api/v1/offices/iom-washington").await;
 
     assert_eq!(regional["kind"], "regional_office");
@@ -51,27 +58,54 @@ async fn seeded_release_has_dateline_no_date_and_four_appearances() {
     let items = releases["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     let release = &items[0];
-    assert_eq!(release["title"], "IOM Welcomes President Joe Biden’s Executive Actions on Migration");
+    assert_eq!(
+        release["title"],
+        "IOM Welcomes President Joe Biden’s Executive Actions on Migration"
+    );
     assert_eq!(release["dateline"], "Washington");
     assert_eq!(release["published_on"], Value::Null);
     assert_eq!(release["office"]["slug"], "iom-washington");
-    assert!(release["body"].as_str().unwrap().starts_with("Washington – The International Organization"));
+    assert!(
+        release["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Washington – The International Organization")
+    );
 
     let appearances = release["appearances"].as_array().unwrap();
     let summary: Vec<(&str, &str, Option<&str>)> = appearances
         .iter()
-        .map(|a| (a["person"]["full_name"].as_str().unwrap(), a["role"].as_str().unwrap(), a["title_as_printed"].as_str()))
+        .map(|a| {
+            (
+                a["person"]["full_name"].as_str().unwrap(),
+                a["role"].as_str().unwrap(),
+                a["title_as_printed"].as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         vec![
-            ("Luca Dall’Oglio", "quoted", Some("IOM Chief of Mission in Washington DC")),
-            ("Michele Klein-Solomon", "quoted", Some("IOM Regional Director for Central and North America and the Caribbean")),
+            (
+                "Luca Dall’Oglio",
+                "quoted",
+                Some("IOM Chief of Mission in Washington DC")
+            ),
+            (
+                "Michele Klein-Solomon",
+                "quoted",
+                Some("IOM Regional Director for Central and North America and the Caribbean")
+            ),
             ("Jorge Gallo", "media_contact", None),
             ("Liz Lizama", "media_contact", None),
         ]
     );
-    assert!(appearances[0]["quote"].as_str().unwrap().starts_with("Those living in conditions of protracted displacement"));
+    assert!(
+        appearances[0]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("Those living in conditions of protracted displacement")
+    );
     assert_eq!(appearances[3]["office_as_printed"], "IOM Washington");
 }
 
@@ -84,7 +118,10 @@ async fn a_person_lists_the_releases_they_were_quoted_in() {
     let items = body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["role"], "quoted");
-    assert_eq!(items[0]["title_as_printed"], "IOM Chief of Mission in Washington DC");
+    assert_eq!(
+        items[0]["title_as_printed"],
+        "IOM Chief of Mission in Washington DC"
+    );
     assert_eq!(items[0]["release"]["dateline"], "Washington");
 }
 
@@ -94,7 +131,9 @@ async fn seeding_twice_changes_nothing() {
     let before = app.get_json("/api/v1/people?limit=200").await;
 
     // Act: seed the same database again, as a restart would.
-    let pool = pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5)).unwrap();
+    let pool =
+        pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
     let mut conn = pool.get().unwrap();
     let wrote = pressdir::seed::seed_if_empty(&mut conn).unwrap();
 
