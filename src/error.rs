@@ -253,6 +253,12 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        Self::Validation(crate::validate::field_errors(&errors))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,11 +286,5 @@ mod tests {
         let problem = ApiError::Internal(anyhow::anyhow!("password=hunter2")).problem();
         assert!(!problem.detail.contains("hunter2"));
         assert_eq!(problem.status, 500);
-    }
-}
-
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        Self::Validation(crate::validate::field_errors(&errors))
     }
 }

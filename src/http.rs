@@ -212,22 +212,19 @@ pub fn single<T: Serialize>(
     body: &T,
 ) -> HttpResponse {
     let tag = etag(version);
-    if status == StatusCode::OK {
-        if let Some(none_match) = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-        {
-            if none_match.trim() == "*"
-                || none_match
-                    .split(',')
-                    .any(|t| parse_etag(t.trim()) == Some(version))
-            {
-                return HttpResponse::NotModified()
-                    .insert_header((header::ETAG, tag))
-                    .finish();
-            }
-        }
+    let none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if let Some(none_match) = none_match.filter(|_| status == StatusCode::OK)
+        && (none_match.trim() == "*"
+            || none_match
+                .split(',')
+                .any(|t| parse_etag(t.trim()) == Some(version)))
+    {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .finish();
     }
     HttpResponse::build(status)
         .insert_header((header::ETAG, tag))

@@ -200,6 +200,16 @@ fn describe(e: &ValidationError) -> String {
     }
 }
 
+/// For PATCH bodies: tells a member sent as `null` (`Some(None)`) from one
+/// left out (`None`, via `#[serde(default)]`).
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,14 +231,4 @@ mod tests {
         assert!(single_line("a\u{0}b").is_err());
         assert!(multi_line("para one\n\npara two").is_ok());
     }
-}
-
-/// For PATCH bodies: tells a member sent as `null` (`Some(None)`) from one
-/// left out (`None`, via `#[serde(default)]`).
-pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    serde::Deserialize::deserialize(deserializer).map(Some)
 }

@@ -228,7 +228,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         .values(&person)
         .execute(conn)?;
     refresh_search(conn, &person.id)?;
-    Ok(find_person(conn, &person.id, true)?)
+    find_person(conn, &person.id, true)
 }
 
 pub fn update_person(
@@ -267,7 +267,7 @@ pub fn update_person(
             .set(&changes)
             .execute(conn)?;
         refresh_search(conn, &current.id)?;
-        Ok(find_person(conn, &current.id, true)?)
+        find_person(conn, &current.id, true)
     })
 }
 
