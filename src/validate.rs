@@ -150,6 +150,24 @@ pub fn trim_tags(values: &mut Vec<String>) {
     values.retain(|v| !v.is_empty() && seen.insert(v.clone()));
 }
 
+/// The rule failures of a request, flattened; empty when it is valid.
+pub fn errors_of(input: &impl validator::Validate) -> Vec<FieldError> {
+    input
+        .validate()
+        .err()
+        .map(|e| field_errors(&e))
+        .unwrap_or_default()
+}
+
+/// Turns collected failures into a 422, or lets the write go on.
+pub fn into_result(mut errors: Vec<FieldError>) -> Result<(), crate::error::ApiError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    Err(crate::error::ApiError::Validation(errors))
+}
+
 /// Flattens validator's nested errors into `field`/`code`/`message` rows,
 /// with paths such as `languages` or `contact_points[1].value`.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {

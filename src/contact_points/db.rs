@@ -3,7 +3,6 @@
 //! `updated_since` sync see it.
 
 use diesel::prelude::*;
-use validator::Validate;
 
 use super::model::{
     ContactPoint, ContactPointInput, ContactPointPatch, Visibility, canonical_value,
@@ -102,10 +101,7 @@ fn check(
     input: &ContactPointInput,
     own_id: &str,
 ) -> Result<String, ApiError> {
-    let mut errors = match input.validate() {
-        Ok(()) => vec![],
-        Err(e) => crate::validate::field_errors(&e),
-    };
+    let mut errors = crate::validate::errors_of(input);
     let region = default_region(conn, owner)?;
     let value = match canonical_value(input.kind, &input.value, region.as_deref()) {
         Ok(value) => Some(value),

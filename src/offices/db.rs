@@ -1,7 +1,6 @@
 //! Office queries.
 
 use diesel::prelude::*;
-use validator::Validate;
 
 use super::model::{
     Office, OfficeChanges, OfficeInput, OfficeListQuery, OfficePatch, office_search_text,
@@ -10,7 +9,7 @@ use crate::db::schema::{offices, people};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
 };
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::{Page, PageRequest, Precondition};
 use crate::text::query_words;
 
@@ -35,6 +34,29 @@ pub fn find_office(
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("office", key))
+}
+
+/// The office a request refers to by id or slug in `field`; an unknown one
+/// is recorded as a failure of that field.
+pub fn resolve_office_ref(
+    conn: &mut DbConn,
+    field: &str,
+    key: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<Office>, ApiError> {
+    let Some(key) = key else { return Ok(None) };
+    match find_office(conn, key, false) {
+        Ok(office) => Ok(Some(office)),
+        Err(ApiError::NotFound(_)) => {
+            errors.push(FieldError::new(
+                field,
+                "not_found",
+                format!("No office with id or slug '{key}'."),
+            ));
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Offices by id, for embedding.
@@ -97,17 +119,12 @@ pub fn list_offices(
 /// Validates an office as it would be written, including the checks that
 /// need the database (parent exists, no cycle), and returns the parent's id.
 fn check(conn: &mut DbConn, input: &OfficeInput, own_id: &str) -> Result<Option<String>, ApiError> {
-    input.validate()?;
-    let Some(parent_key) = input.parent_id.as_deref() else {
+    let mut errors = crate::validate::errors_of(input);
+    let parent = resolve_office_ref(conn, "parent_id", input.parent_id.as_deref(), &mut errors)?;
+    crate::validate::into_result(errors)?;
+    let Some(parent) = parent else {
         return Ok(None);
     };
-    let parent = find_office(conn, parent_key, false).map_err(|_| {
-        ApiError::invalid(
-            "parent_id",
-            "not_found",
-            format!("No office with id or slug '{parent_key}'."),
-        )
-    })?;
     // Walk up from the new parent: meeting ourselves means a cycle.
     let mut cursor = Some(parent.clone());
     let mut steps = 0;

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use validator::Validate;
 
 use super::model::{
     Person, PersonChanges, PersonInput, PersonListQuery, PersonPatch, PersonResponse,
@@ -172,18 +171,15 @@ pub fn embed_one(
 
 /// Validates a person as it would be written; returns the office's id.
 fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<String>, ApiError> {
-    input.validate()?;
-    let Some(key) = input.office_id.as_deref() else {
-        return Ok(None);
-    };
-    let office = crate::offices::db::find_office(conn, key, false).map_err(|_| {
-        ApiError::invalid(
-            "office_id",
-            "not_found",
-            format!("No office with id or slug '{key}'."),
-        )
-    })?;
-    Ok(Some(office.id))
+    let mut errors = crate::validate::errors_of(input);
+    let office = crate::offices::db::resolve_office_ref(
+        conn,
+        "office_id",
+        input.office_id.as_deref(),
+        &mut errors,
+    )?;
+    crate::validate::into_result(errors)?;
+    Ok(office.map(|o| o.id))
 }
 
 fn json_list(values: &[String]) -> String {

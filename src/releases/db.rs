@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use validator::Validate;
 
 use super::model::{
     Release, ReleaseChanges, ReleaseInput, ReleaseListQuery, ReleasePatch, ReleaseResponse,
@@ -164,7 +163,14 @@ fn check(
     input: &ReleaseInput,
     own_id: &str,
 ) -> Result<Option<Office>, ApiError> {
-    input.validate()?;
+    let mut errors = crate::validate::errors_of(input);
+    let office = crate::offices::db::resolve_office_ref(
+        conn,
+        "office_id",
+        input.office_id.as_deref(),
+        &mut errors,
+    )?;
+    crate::validate::into_result(errors)?;
     if let Some(url) = &input.url {
         let taken = releases::table
             .select(releases::id)
@@ -179,17 +185,7 @@ fn check(
             ));
         }
     }
-    let Some(key) = input.office_id.as_deref() else {
-        return Ok(None);
-    };
-    let office = crate::offices::db::find_office(conn, key, false).map_err(|_| {
-        ApiError::invalid(
-            "office_id",
-            "not_found",
-            format!("No office with id or slug '{key}'."),
-        )
-    })?;
-    Ok(Some(office))
+    Ok(office)
 }
 
 pub fn insert_release(conn: &mut DbConn, mut input: ReleaseInput) -> Result<Release, ApiError> {

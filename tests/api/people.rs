@@ -35,13 +35,13 @@ async fn create_person_returns_422_for_every_bad_field_including_unknown_office(
     let app = spawn_empty_app().await;
 
     let response = app
-        .post("/api/v1/people", &json!({"full_name": " ", "languages": ["not a tag"], "slug": "Bad Slug", "bio": "x\u{0000}"}))
+        .post("/api/v1/people", &json!({"full_name": " ", "languages": ["not a tag"], "slug": "Bad Slug", "bio": "x\u{0000}", "office_id": "nowhere"}))
         .await;
 
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(
         failing_fields(&problem),
-        vec!["bio", "full_name", "languages", "slug"]
+        vec!["bio", "full_name", "languages", "office_id", "slug"]
     );
 
     let response = app
