@@ -171,6 +171,23 @@ impl Precondition {
         )
     }
 
+    /// A versioned `UPDATE ... WHERE version = <read>` must change its row.
+    /// None changed means another writer got there between our read and our
+    /// write (PostgreSQL's READ COMMITTED lets both read first): 412 when the
+    /// caller sent `If-Match`, 409 otherwise. Never a silent overwrite.
+    pub fn changed_once(&self, rows: usize) -> Result<(), ApiError> {
+        match (rows, self) {
+            (1, _) => Ok(()),
+            (_, Self::None) => Err(ApiError::Conflict {
+                detail:
+                    "Another writer changed this record at the same time; read it again and retry."
+                        .into(),
+                errors: vec![],
+            }),
+            _ => Err(ApiError::PreconditionFailed),
+        }
+    }
+
     pub fn check(&self, current_version: i64) -> Result<(), ApiError> {
         match self {
             Self::Versions(versions) if !versions.contains(&current_version) => {

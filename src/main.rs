@@ -86,7 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::run_migrations(&mut conn)
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
         }
         Command::Serve {
             bind,

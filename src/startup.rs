@@ -176,13 +176,17 @@ impl Application {
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            run_migrations(&mut conn)?;
-            if settings.seed
-                && crate::seed::seed_if_empty(&mut conn)
-                    .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?
-            {
-                tracing::info!("seeded an empty directory with the seed release");
-            }
+            let seed = settings.seed;
+            crate::db::exclusively(&mut conn, |conn| {
+                run_migrations(conn)?;
+                if seed
+                    && crate::seed::seed_if_empty(conn)
+                        .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?
+                {
+                    tracing::info!("seeded an empty directory with the seed release");
+                }
+                Ok(())
+            })?;
         }
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;

@@ -245,13 +245,19 @@ pub fn archive_appearance(
             .ok_or_else(|| ApiError::not_found("appearance", id))?;
         precondition.check(current.version)?;
         let at = now();
-        diesel::update(appearances::table.find(&current.id))
-            .set((
-                appearances::archived_at.eq(at),
-                appearances::updated_at.eq(at),
-                appearances::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            appearances::table
+                .find(&current.id)
+                .filter(appearances::version.eq(current.version)),
+        )
+        .set((
+            appearances::archived_at.eq(at),
+            appearances::updated_at.eq(at),
+            appearances::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         crate::releases::db::touch(conn, &current.release_id)?;
         Ok(())
     })

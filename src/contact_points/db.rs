@@ -282,18 +282,24 @@ pub fn update_contact_point(
         let mut input = patch.apply(ContactPointInput::from(&current));
         input.normalize();
         let value = check(conn, &owner_of(&current), &input, &current.id)?;
-        diesel::update(contact_points::table.find(&current.id))
-            .set((
-                contact_points::kind.eq(input.kind.as_str()),
-                contact_points::display.eq(input.display.unwrap_or_else(|| input.value.clone())),
-                contact_points::value.eq(value),
-                contact_points::label.eq(input.label),
-                contact_points::visibility.eq(input.visibility.unwrap_or_default().as_str()),
-                contact_points::is_primary.eq(input.is_primary.unwrap_or(false)),
-                contact_points::updated_at.eq(now()),
-                contact_points::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            contact_points::table
+                .find(&current.id)
+                .filter(contact_points::version.eq(current.version)),
+        )
+        .set((
+            contact_points::kind.eq(input.kind.as_str()),
+            contact_points::display.eq(input.display.unwrap_or_else(|| input.value.clone())),
+            contact_points::value.eq(value),
+            contact_points::label.eq(input.label),
+            contact_points::visibility.eq(input.visibility.unwrap_or_default().as_str()),
+            contact_points::is_primary.eq(input.is_primary.unwrap_or(false)),
+            contact_points::updated_at.eq(now()),
+            contact_points::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         let cp: ContactPoint = contact_points::table
             .find(&current.id)
             .select(ContactPoint::as_select())
@@ -313,13 +319,19 @@ pub fn archive_contact_point(
         let current = find_contact_point(conn, id, Audience::Internal)?;
         precondition.check(current.version)?;
         let at = now();
-        diesel::update(contact_points::table.find(&current.id))
-            .set((
-                contact_points::archived_at.eq(at),
-                contact_points::updated_at.eq(at),
-                contact_points::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            contact_points::table
+                .find(&current.id)
+                .filter(contact_points::version.eq(current.version)),
+        )
+        .set((
+            contact_points::archived_at.eq(at),
+            contact_points::updated_at.eq(at),
+            contact_points::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         touch_owner(conn, &current)?;
         Ok(())
     })

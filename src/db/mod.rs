@@ -157,15 +157,38 @@ impl DbPool {
     }
 }
 
+/// Arbitrary key of the PostgreSQL advisory lock that serialises start-up work.
+const MIGRATION_LOCK_KEY: i64 = 0x7072_6573_7364_6972; // "pressdir"
+
+/// Runs start-up work (migrating, seeding) alone. On PostgreSQL it holds an
+/// advisory lock, so instances starting together take turns: the first
+/// migrates and seeds, the others find nothing to do.
+pub fn exclusively<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let pg = matches!(conn, DbConn::Pg(_));
+    if pg {
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+    }
+    let result = f(conn);
+    if pg {
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+    }
+    result
+}
+
 /// Applies pending migrations for the connection's backend.
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
     let applied = match conn {
-        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-    if !applied.is_empty() {
-        tracing::info!(count = applied.len(), "applied migrations");
+    if applied > 0 {
+        tracing::info!(count = applied, "applied migrations");
     }
     Ok(())
 }

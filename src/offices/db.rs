@@ -226,9 +226,15 @@ pub fn update_office(
             updated_at: now(),
             version: current.version + 1,
         };
-        diesel::update(offices::table.find(&current.id))
-            .set(&changes)
-            .execute(conn)?;
+        diesel::update(
+            offices::table
+                .find(&current.id)
+                .filter(offices::version.eq(current.version)),
+        )
+        .set(&changes)
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         let office = find_office(conn, &current.id, true)?;
         // People embed their office in their search document.
         crate::people::db::refresh_search_for_office(conn, &office.id)?;
@@ -265,13 +271,19 @@ pub fn archive_office(
             });
         }
         let at = now();
-        diesel::update(offices::table.find(&current.id))
-            .set((
-                offices::archived_at.eq(at),
-                offices::updated_at.eq(at),
-                offices::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            offices::table
+                .find(&current.id)
+                .filter(offices::version.eq(current.version)),
+        )
+        .set((
+            offices::archived_at.eq(at),
+            offices::updated_at.eq(at),
+            offices::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         Ok(())
     })
 }

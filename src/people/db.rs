@@ -259,9 +259,15 @@ pub fn update_person(
             updated_at: now(),
             version: current.version + 1,
         };
-        diesel::update(people::table.find(&current.id))
-            .set(&changes)
-            .execute(conn)?;
+        diesel::update(
+            people::table
+                .find(&current.id)
+                .filter(people::version.eq(current.version)),
+        )
+        .set(&changes)
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         refresh_search(conn, &current.id)?;
         find_person(conn, &current.id, true)
     })
@@ -278,13 +284,19 @@ pub fn archive_person(
         let current = find_person(conn, key, false)?;
         precondition.check(current.version)?;
         let at = now();
-        diesel::update(people::table.find(&current.id))
-            .set((
-                people::archived_at.eq(at),
-                people::updated_at.eq(at),
-                people::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            people::table
+                .find(&current.id)
+                .filter(people::version.eq(current.version)),
+        )
+        .set((
+            people::archived_at.eq(at),
+            people::updated_at.eq(at),
+            people::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         Ok(())
     })
 }

@@ -264,9 +264,15 @@ pub fn update_release(
             updated_at: now(),
             version: current.version + 1,
         };
-        diesel::update(releases::table.find(&current.id))
-            .set(&changes)
-            .execute(conn)?;
+        diesel::update(
+            releases::table
+                .find(&current.id)
+                .filter(releases::version.eq(current.version)),
+        )
+        .set(&changes)
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         find_release(conn, &current.id, true)
     })
 }
@@ -280,13 +286,19 @@ pub fn archive_release(
         let current = find_release(conn, key, false)?;
         precondition.check(current.version)?;
         let at = now();
-        diesel::update(releases::table.find(&current.id))
-            .set((
-                releases::archived_at.eq(at),
-                releases::updated_at.eq(at),
-                releases::version.eq(current.version + 1),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            releases::table
+                .find(&current.id)
+                .filter(releases::version.eq(current.version)),
+        )
+        .set((
+            releases::archived_at.eq(at),
+            releases::updated_at.eq(at),
+            releases::version.eq(current.version + 1),
+        ))
+        .execute(conn)
+        .map_err(ApiError::from)
+        .and_then(|rows| precondition.changed_once(rows))?;
         Ok(())
     })
 }

@@ -1,0 +1,219 @@
+//! Several `pressdir` processes on one database, and start-up failures.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{POSTGRES_ENV, TestDb};
+
+/// A `pressdir serve` process, killed when dropped.
+struct Instance {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(database_url: &str) -> Instance {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_pressdir"))
+        .arg("serve")
+        .env("PRESSDIR_DATABASE_URL", database_url)
+        .env("PRESSDIR_BIND", format!("127.0.0.1:{port}"))
+        .env("PRESSDIR_WORKERS", "1")
+        .env("PRESSDIR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start pressdir");
+    Instance {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn wait_ready(client: &reqwest::Client, instance: &Instance) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = client
+            .get(format!("{}/readyz", instance.address))
+            .send()
+            .await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} did not become ready", instance.address);
+}
+
+/// PostgreSQL tests run only when a server is named; without one they say so.
+fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
+    if std::env::var(POSTGRES_ENV)
+        .map(|v| v.is_empty())
+        .unwrap_or(true)
+    {
+        // Past libtest's capture, which hides what passing tests print.
+        let mut stderr: Box<dyn Write> =
+            match std::fs::OpenOptions::new().write(true).open("/dev/stderr") {
+                Ok(file) => Box::new(file),
+                Err(_) => Box::new(std::io::stderr()),
+            };
+        let _ = writeln!(
+            stderr,
+            "skipped {test}: set {POSTGRES_ENV} (e.g. postgres://postgres@127.0.0.1:5432) to run it"
+        );
+        return None;
+    }
+    Some(TestDb::new())
+}
+
+#[tokio::test]
+async fn two_instances_share_one_postgres_database_and_never_lose_an_update() {
+    let Some((_db, url)) = postgres_or_skip("two_instances_share_one_postgres_database") else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    // Started together: migration and seeding must not race.
+    let (a, b) = (start(&url), start(&url));
+    wait_ready(&client, &a).await;
+    wait_ready(&client, &b).await;
+
+    // Write through one, read through the other.
+    let created: Value = client
+        .post(format!("{}/api/v1/people", a.address))
+        .json(&json!({"full_name": "Ana Pérez", "office_id": "iom-washington"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let read: Value = client
+        .get(format!("{}/api/v1/people/ana-perez", b.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["id"], created["id"]);
+    let seeded: Value = client
+        .get(format!("{}/api/v1/people", b.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seeded["items"].as_array().unwrap().len(),
+        5,
+        "seeded once, not twice"
+    );
+
+    // Two writers with the same ETag, one per instance, at the same time.
+    for round in 0..10 {
+        let etag = client
+            .get(format!("{}/api/v1/people/ana-perez", a.address))
+            .send()
+            .await
+            .unwrap()
+            .headers()["etag"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let patch = |address: &str, title: String| {
+            client
+                .patch(format!("{address}/api/v1/people/ana-perez"))
+                .header("If-Match", &etag)
+                .json(&json!({"job_title": title}))
+                .send()
+        };
+        let (ra, rb) = tokio::join!(
+            patch(&a.address, format!("a{round}")),
+            patch(&b.address, format!("b{round}"))
+        );
+        let mut statuses = [ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [200, 412],
+            "round {round}: exactly one writer wins"
+        );
+        let now: Value = client
+            .get(format!("{}/api/v1/people/ana-perez", b.address))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let expected_version = etag.trim_matches('"').parse::<i64>().unwrap() + 1;
+        assert_eq!(
+            now["version"], expected_version,
+            "round {round}: one update applied, none lost"
+        );
+    }
+}
+
+#[tokio::test]
+async fn serve_exits_with_a_clear_error_when_the_database_is_unreachable() {
+    let port = free_port(); // nothing listens there
+    let output = Command::new(env!("CARGO_BIN_EXE_pressdir"))
+        .args([
+            "serve",
+            "--db-connect-timeout-secs",
+            "1",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env(
+            "PRESSDIR_DATABASE_URL",
+            format!("postgres://postgres@127.0.0.1:{port}/pressdir"),
+        )
+        .env("PRESSDIR_LOG", "off")
+        .output()
+        .expect("run pressdir");
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot connect to the database"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn openapi_command_prints_the_committed_spec() {
+    let output = Command::new(env!("CARGO_BIN_EXE_pressdir"))
+        .arg("openapi")
+        .output()
+        .expect("run pressdir");
+
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stdout) == committed,
+        "`pressdir openapi` differs from openapi/openapi.json"
+    );
+}
