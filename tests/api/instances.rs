@@ -72,7 +72,7 @@ fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
     {
         // Past libtest's capture, which hides what passing tests print.
         let mut stderr: Box<dyn Write> =
-            match std::fs::OpenOptions::new().write(true).open("/dev/stderr") {
+            match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
                 Ok(file) => Box::new(file),
                 Err(_) => Box::new(std::io::stderr()),
             };
