@@ -124,7 +124,9 @@ impl From<&ContactPoint> for ContactPointInput {
     fn from(cp: &ContactPoint) -> Self {
         Self {
             kind: ContactKind::parse(&cp.kind),
-            value: cp.display.clone(),
+            // The canonical value, not the display: a display such as
+            // "+506 7203 6536 (WhatsApp)" need not parse again.
+            value: cp.value.clone(),
             display: Some(cp.display.clone()),
             label: cp.label.clone(),
             visibility: Some(Visibility::parse(&cp.visibility)),

@@ -148,3 +148,26 @@ async fn update_and_remove_a_contact_point() {
         .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn patching_the_label_keeps_a_free_form_display() {
+    let app = spawn_app().await;
+    let cp = app
+        .create(
+            "/api/v1/people/jorge-gallo/contact-points",
+            json!({"kind": "mobile", "value": "+506 8888 4321", "display": "+506 8888 4321 (WhatsApp only)"}),
+        )
+        .await;
+
+    let response = app
+        .patch(
+            &format!("/api/v1/contact-points/{}", cp["id"].as_str().unwrap()),
+            &json!({"label": "WhatsApp"}),
+        )
+        .await;
+
+    assert_eq!(response.status(), 200);
+    let updated: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(updated["value"], "+50688884321");
+    assert_eq!(updated["display"], "+506 8888 4321 (WhatsApp only)");
+}
