@@ -296,11 +296,11 @@ impl PageRequest {
     }
 
     /// Cuts the extra row off and returns the cursor of the next page.
-    pub fn finish<T>(&self, mut rows: Vec<T>, key: impl Fn(&T) -> &str) -> Page<T> {
+    pub fn finish<T>(&self, mut rows: Vec<T>, key: impl Fn(&T) -> String) -> Page<T> {
         let more = rows.len() as i64 > self.limit;
         rows.truncate(self.limit as usize);
         let next_cursor = if more {
-            rows.last().map(|row| encode_cursor(key(row)))
+            rows.last().map(|row| encode_cursor(&key(row)))
         } else {
             None
         };

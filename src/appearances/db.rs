@@ -86,18 +86,10 @@ pub fn list_for_release(
         .order((appearances::position.asc(), appearances::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    let keys: Vec<String> = rows.iter().map(position_key).collect();
-    let page = page.finish(
-        rows.into_iter().zip(keys).collect::<Vec<_>>(),
-        |(_, key)| key,
-    );
-    let (rows, next_cursor) = (
-        page.items.into_iter().map(|(a, _)| a).collect(),
-        page.next_cursor,
-    );
+    let page = page.finish(rows, position_key);
     Ok(Page {
-        items: with_people(conn, rows)?,
-        next_cursor,
+        items: with_people(conn, page.items)?,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -126,7 +118,7 @@ pub fn for_person(
         .limit(page.fetch())
         .load(conn)?;
     Ok(page
-        .finish(rows, |(a, _)| &a.id)
+        .finish(rows, |(a, _)| a.id.clone())
         .map(|(a, r)| PersonAppearance {
             id: a.id,
             role: Role::parse(&a.role),

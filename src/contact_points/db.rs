@@ -73,7 +73,7 @@ pub fn list_for_owner(
         .order(contact_points::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |cp| &cp.id))
+    Ok(page.finish(rows, |cp| cp.id.clone()))
 }
 
 /// The country whose numbering plan a bare national number belongs to.

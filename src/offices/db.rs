@@ -113,7 +113,7 @@ pub fn list_offices(
         .order(offices::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |o| &o.id))
+    Ok(page.finish(rows, |o| o.id.clone()))
 }
 
 /// Validates an office as it would be written, including the checks that

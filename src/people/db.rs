@@ -9,7 +9,7 @@ use super::model::{
 };
 use crate::contact_points::db::{Audience, for_people};
 use crate::contact_points::model::{ContactPoint, ContactPointResponse};
-use crate::db::schema::{appearances, contact_points, offices, people};
+use crate::db::schema::{appearances, offices, people};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, lower, new_id, now, write_transaction,
 };
@@ -126,7 +126,7 @@ pub fn list_people(
         .order(people::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |p| &p.id))
+    Ok(page.finish(rows, |p| p.id.clone()))
 }
 
 /// Responses for these people, with their offices and visible contact points
@@ -170,7 +170,7 @@ pub fn embed_one(
 }
 
 /// Validates a person as it would be written; returns the office's id.
-fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<String>, ApiError> {
+fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<Office>, ApiError> {
     let mut errors = crate::validate::errors_of(input);
     let office = crate::offices::db::resolve_office_ref(
         conn,
@@ -179,7 +179,7 @@ fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<String>, ApiEr
         &mut errors,
     )?;
     crate::validate::into_result(errors)?;
-    Ok(office.map(|o| o.id))
+    Ok(office)
 }
 
 fn json_list(values: &[String]) -> String {
@@ -193,7 +193,7 @@ pub fn insert_person(conn: &mut DbConn, mut input: PersonInput) -> Result<Person
 
 /// The insert itself, for callers that already hold a transaction.
 pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Person, ApiError> {
-    let office_id = check(conn, &input)?;
+    let office = check(conn, &input)?;
     let id = new_id();
     let slug = choose_slug(
         conn,
@@ -203,7 +203,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         &id,
     )?;
     let at = now();
-    let person = Person {
+    let mut person = Person {
         id,
         slug,
         languages: json_list(&input.languages),
@@ -212,7 +212,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         given_name: input.given_name,
         family_name: input.family_name,
         job_title: input.job_title,
-        office_id,
+        office_id: office.as_ref().map(|o| o.id.clone()),
         bio: input.bio,
         search_text: String::new(),
         created_at: at,
@@ -220,11 +220,12 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         version: 1,
         archived_at: None,
     };
+    // A new person has no contact points yet.
+    person.search_text = search_text(&person, office.as_ref(), &[]);
     diesel::insert_into(people::table)
         .values(&person)
         .execute(conn)?;
-    refresh_search(conn, &person.id)?;
-    find_person(conn, &person.id, true)
+    Ok(person)
 }
 
 pub fn update_person(
@@ -238,7 +239,7 @@ pub fn update_person(
         precondition.check(current.version)?;
         let mut input = patch.apply(PersonInput::from(&current));
         input.normalize();
-        let office_id = check(conn, &input)?;
+        let office = check(conn, &input)?;
         let slug = choose_slug(
             conn,
             SlugTable::People,
@@ -254,7 +255,7 @@ pub fn update_person(
             given_name: input.given_name,
             family_name: input.family_name,
             job_title: input.job_title,
-            office_id,
+            office_id: office.map(|o| o.id),
             bio: input.bio,
             updated_at: now(),
             version: current.version + 1,
@@ -308,34 +309,44 @@ pub fn refresh_search(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
         .find(person_id)
         .select(Person::as_select())
         .first(conn)?;
-    let office: Option<Office> = match &person.office_id {
-        Some(id) => offices::table
-            .find(id)
-            .select(Office::as_select())
-            .first(conn)
-            .optional()?,
-        None => None,
-    };
-    let contacts: Vec<ContactPoint> = contact_points::table
-        .filter(contact_points::person_id.eq(person_id))
-        .filter(contact_points::archived_at.is_null())
-        .filter(contact_points::visibility.eq("public"))
-        .select(ContactPoint::as_select())
-        .load(conn)?;
-    let text = search_text(&person, office.as_ref(), &contacts);
-    diesel::update(people::table.find(person_id))
-        .set(people::search_text.eq(text))
-        .execute(conn)?;
-    Ok(())
+    refresh_search_of(conn, vec![person])
 }
 
 /// Refreshes everyone at an office after the office changed.
 pub fn refresh_search_for_office(conn: &mut DbConn, office_id: &str) -> QueryResult<()> {
-    let ids: Vec<String> = people::table
+    let people: Vec<Person> = people::table
         .filter(people::office_id.eq(office_id))
-        .select(people::id)
+        .select(Person::as_select())
         .load(conn)?;
-    ids.iter().try_for_each(|id| refresh_search(conn, id))
+    refresh_search_of(conn, people)
+}
+
+/// Offices and public contact points are loaded once for the whole set.
+fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> {
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
+    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let mut contacts: HashMap<String, Vec<ContactPoint>> = HashMap::new();
+    for cp in for_people(conn, &ids, Audience::Public)? {
+        contacts
+            .entry(cp.person_id.clone().unwrap_or_default())
+            .or_default()
+            .push(cp);
+    }
+    for person in &people {
+        let office = person.office_id.as_ref().and_then(|id| offices.get(id));
+        let own = contacts
+            .get(&person.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        diesel::update(people::table.find(&person.id))
+            .set(people::search_text.eq(search_text(person, office, own)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoint]) -> String {

@@ -117,7 +117,7 @@ pub fn list_releases(
         .order(releases::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |r| &r.id))
+    Ok(page.finish(rows, |r| r.id.clone()))
 }
 
 /// Responses for these releases, with issuing office and appearances loaded

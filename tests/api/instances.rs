@@ -64,6 +64,10 @@ async fn wait_ready(client: &reqwest::Client, instance: &Instance) {
     panic!("{} did not become ready", instance.address);
 }
 
+async fn get_json(client: &reqwest::Client, url: &str) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 /// PostgreSQL tests run only when a server is named; without one they say so.
 fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
     if std::env::var(POSTGRES_ENV)
@@ -106,23 +110,9 @@ async fn two_instances_share_one_postgres_database_and_never_lose_an_update() {
         .json()
         .await
         .unwrap();
-    let read: Value = client
-        .get(format!("{}/api/v1/people/ana-perez", b.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let read = get_json(&client, &format!("{}/api/v1/people/ana-perez", b.address)).await;
     assert_eq!(read["id"], created["id"]);
-    let seeded: Value = client
-        .get(format!("{}/api/v1/people", b.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seeded = get_json(&client, &format!("{}/api/v1/people", b.address)).await;
     assert_eq!(
         seeded["items"].as_array().unwrap().len(),
         5,
@@ -158,14 +148,7 @@ async fn two_instances_share_one_postgres_database_and_never_lose_an_update() {
             [200, 412],
             "round {round}: exactly one writer wins"
         );
-        let now: Value = client
-            .get(format!("{}/api/v1/people/ana-perez", b.address))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let now = get_json(&client, &format!("{}/api/v1/people/ana-perez", b.address)).await;
         let expected_version = etag.trim_matches('"').parse::<i64>().unwrap() + 1;
         assert_eq!(
             now["version"], expected_version,
