@@ -402,3 +402,45 @@ macro_rules! page_type {
         }
     };
 }
+
+/// The pool of a read replica, when one is configured.
+pub struct ReplicaPool(pub crate::db::DbPool);
+
+/// The pool a read goes to: the replica when one is configured, unless the
+/// client asks for fresh data (`Cache-Control: no-cache`, e.g. right after
+/// its own write), which only the primary can promise.
+pub struct ReadPool(crate::db::DbPool);
+
+impl std::ops::Deref for ReadPool {
+    type Target = crate::db::DbPool;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FromRequest for ReadPool {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let wants_fresh = req
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"));
+        let replica = req
+            .app_data::<web::Data<ReplicaPool>>()
+            .filter(|_| !wants_fresh);
+        let pool = match replica {
+            Some(replica) => Some(replica.0.clone()),
+            None => req
+                .app_data::<web::Data<crate::db::DbPool>>()
+                .map(|p| p.get_ref().clone()),
+        };
+        std::future::ready(
+            pool.map(ReadPool)
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool registered"))),
+        )
+    }
+}

@@ -20,6 +20,9 @@ struct Cli {
         global = true
     )]
     database_url: String,
+    /// A read replica of the PostgreSQL database: reads that need no fresh write go there.
+    #[arg(long, env = "PRESSDIR_DATABASE_REPLICA_URL", global = true)]
+    database_replica_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
+                replica_url: cli.database_replica_url,
                 bind,
                 workers,
                 pool_size: db_pool_size,

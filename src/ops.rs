@@ -23,23 +23,27 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database (and the read replica, when configured) answers.
 #[utoipa::path(
     tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/readyz")]
-pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    pool.run(|conn| {
-        use diesel::connection::SimpleConnection;
-        conn.batch_execute("SELECT 1")
-            .map_err(|_| ApiError::Unavailable("The database does not answer.".into()))
-    })
-    .await?;
+pub async fn readyz(
+    pool: web::Data<DbPool>,
+    replica: Option<web::Data<crate::http::ReplicaPool>>,
+) -> Result<HttpResponse, ApiError> {
+    pool.ping(READY_TIMEOUT).await?;
+    if let Some(replica) = replica {
+        replica.0.ping(READY_TIMEOUT).await?;
+    }
     Ok(HttpResponse::Ok().json(Health {
         status: "ok".into(),
     }))
 }
+
+/// How long `/readyz` waits for a database connection before answering 503.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The spec served, computed once at start.
 pub struct SpecJson(pub String);

@@ -22,6 +22,8 @@ use crate::ops::{self, SpecJson};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
+    /// A read replica: reads that need no fresh write go there.
+    pub replica_url: Option<String>,
     pub bind: String,
     /// HTTP worker threads; `None` = one per core.
     pub workers: Option<usize>,
@@ -36,6 +38,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             database_url: "pressdir.db".into(),
+            replica_url: None,
             bind: "127.0.0.1:8080".into(),
             workers: None,
             pool_size: 8,
@@ -131,6 +134,7 @@ async fn docs_redirect() -> HttpResponse {
 /// The whole application: API, operations, Swagger UI, and problem+json for every error.
 pub fn build_app(
     pool: DbPool,
+    replica: Option<DbPool>,
     spec: web::Data<SpecJson>,
     max_body_bytes: usize,
 ) -> App<
@@ -142,8 +146,11 @@ pub fn build_app(
         InitError = (),
     >,
 > {
-    let app = App::new()
-        .into_utoipa_app()
+    let mut app = App::new().into_utoipa_app();
+    if let Some(replica) = replica {
+        app = app.app_data(web::Data::new(crate::http::ReplicaPool(replica)));
+    }
+    let app = app
         .app_data(web::Data::new(pool))
         .app_data(spec)
         .app_data(web::PayloadConfig::new(max_body_bytes));
@@ -162,6 +169,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    replica: Option<DbPool>,
 }
 
 impl Application {
@@ -188,27 +196,53 @@ impl Application {
                 Ok(())
             })?;
         }
+        let replica = match &settings.replica_url {
+            Some(url) => Some(DbPool::connect(
+                url,
+                settings.pool_size,
+                settings.db_connect_timeout,
+            )?),
+            None => None,
+        };
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let spec = web::Data::new(SpecJson(openapi_json()));
         let max_body = settings.max_body_bytes;
         let app_pool = pool.clone();
-        let mut server =
-            HttpServer::new(move || build_app(app_pool.clone(), spec.clone(), max_body));
+        let app_replica = replica.clone();
+        let mut server = HttpServer::new(move || {
+            build_app(
+                app_pool.clone(),
+                app_replica.clone(),
+                spec.clone(),
+                max_body,
+            )
+        });
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            replica,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The primary's pool: every write, and reads that ask for fresh data.
     pub fn pool(&self) -> DbPool {
         self.pool.clone()
+    }
+
+    /// The read replica's pool, when one is configured.
+    pub fn replica(&self) -> Option<DbPool> {
+        self.replica.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

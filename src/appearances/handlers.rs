@@ -6,7 +6,7 @@ use super::db;
 use super::model::{AppearanceInput, AppearanceList, AppearanceListQuery, AppearanceResponse};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors};
 
 /// List the people who appear in a release, in order.
@@ -18,7 +18,7 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors};
 #[get("/{id}/appearances")]
 pub async fn list_release_appearances(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<AppearanceListQuery>,
 ) -> Result<HttpResponse, ApiError> {

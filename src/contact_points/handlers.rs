@@ -10,7 +10,7 @@ use super::model::{
 };
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 
 async fn list_for(
@@ -80,7 +80,7 @@ fn office_owner(
 #[get("/{id}/contact-points")]
 pub async fn list_person_contact_points(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<ContactPointListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -113,7 +113,7 @@ pub async fn create_person_contact_point(
 #[get("/{id}/contact-points")]
 pub async fn list_office_contact_points(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<ContactPointListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -146,7 +146,7 @@ pub async fn create_office_contact_point(
 #[get("/{id}")]
 pub async fn get_contact_point(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let cp = pool

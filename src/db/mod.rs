@@ -117,6 +117,8 @@ impl r2d2::ManageConnection for DbConnManager {
 pub struct DbPool {
     pool: r2d2::Pool<DbConnManager>,
     backend: Backend,
+    /// Units of work this pool has run: shows which pool served what.
+    runs: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl DbPool {
@@ -131,7 +133,25 @@ impl DbPool {
         Ok(Self {
             pool,
             backend: Backend::from_url(url),
+            runs: Default::default(),
         })
+    }
+
+    /// How many units of work (`run` calls) this pool has served.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the database answers within `timeout` (for `/readyz`, which
+    /// must answer promptly even when the database is gone).
+    pub async fn ping(&self, timeout: Duration) -> Result<(), ApiError> {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get_timeout(timeout)?;
+            conn.batch_execute("SELECT 1")
+                .map_err(|_| ApiError::Unavailable("The database does not answer.".into()))
+        })
+        .await?
     }
 
     pub fn backend(&self) -> Backend {
@@ -148,6 +168,7 @@ impl DbPool {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let pool = self.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;

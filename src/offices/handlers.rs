@@ -7,7 +7,7 @@ use super::db;
 use super::model::{OfficeInput, OfficeList, OfficeListQuery, OfficePatch, OfficeResponse};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 
 /// List offices.
@@ -21,7 +21,7 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 #[get("")]
 pub async fn list_offices(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     QueryParams(query): QueryParams<OfficeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
@@ -64,7 +64,7 @@ pub async fn create_office(
 #[get("/{id}")]
 pub async fn get_office(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let office = pool

@@ -8,7 +8,7 @@ use super::model::{PersonInput, PersonList, PersonListQuery, PersonPatch, Person
 use crate::contact_points::db::Audience;
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 
 async fn list(
@@ -43,7 +43,7 @@ async fn list(
 #[get("")]
 pub async fn list_people(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     QueryParams(query): QueryParams<PersonListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     list(&req, &pool, query).await
@@ -58,7 +58,7 @@ pub async fn list_people(
 #[get("/{id}/people")]
 pub async fn list_office_people(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
     QueryParams(mut query): QueryParams<PersonListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -101,7 +101,7 @@ pub async fn create_person(
 #[get("/{id}")]
 pub async fn get_person(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let person = pool

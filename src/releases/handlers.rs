@@ -8,7 +8,7 @@ use super::model::{ReleaseInput, ReleaseList, ReleaseListQuery, ReleasePatch};
 use crate::appearances::model::{PersonAppearanceList, PersonReleasesQuery};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams};
+use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 
 /// List releases.
@@ -23,7 +23,7 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 #[get("")]
 pub async fn list_releases(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     QueryParams(query): QueryParams<ReleaseListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
@@ -73,7 +73,7 @@ pub async fn create_release(
 #[get("/{id}")]
 pub async fn get_release(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let release = pool
@@ -147,7 +147,7 @@ pub async fn archive_release(
 #[get("/{id}/releases")]
 pub async fn list_person_releases(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<PersonReleasesQuery>,
 ) -> Result<HttpResponse, ApiError> {

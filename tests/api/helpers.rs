@@ -5,6 +5,8 @@
 //! `postgres://postgres@127.0.0.1:5432`), every test runs against its own
 //! PostgreSQL database instead, created here and dropped when the test ends.
 
+use std::io::Write;
+
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use pressdir::startup::{Application, Settings};
 use reqwest::{Client, Response};
@@ -34,16 +36,19 @@ impl TestDb {
                 let url = with_database(&server, &name);
                 (TestDb::Postgres { admin_url, name }, url)
             }
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = dir
-                    .path()
-                    .join("pressdir.db")
-                    .to_string_lossy()
-                    .into_owned();
-                (TestDb::Sqlite(dir), url)
-            }
+            _ => Self::sqlite(),
         }
+    }
+
+    /// A SQLite database whatever the environment says.
+    pub fn sqlite() -> (Self, String) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir
+            .path()
+            .join("pressdir.db")
+            .to_string_lossy()
+            .into_owned();
+        (TestDb::Sqlite(dir), url)
     }
 }
 
@@ -69,7 +74,10 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub database_url: String,
-    pub _db: TestDb,
+    /// The primary's pool, as the server uses it.
+    pub primary: pressdir::db::DbPool,
+    pub replica: Option<pressdir::db::DbPool>,
+    pub db: TestDb,
 }
 
 /// A server on a fresh database loaded with the seed release.
@@ -83,7 +91,13 @@ pub async fn spawn_empty_app() -> TestApp {
 }
 
 pub async fn spawn_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
-    let (db, database_url) = TestDb::new();
+    spawn_on(TestDb::new(), tune).await
+}
+
+pub async fn spawn_on(
+    (db, database_url): (TestDb, String),
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
@@ -94,12 +108,15 @@ pub async fn spawn_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     tune(&mut settings);
     let app = Application::build(&settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let (primary, replica) = (app.pool(), app.replica());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: Client::new(),
         database_url,
-        _db: db,
+        primary,
+        replica,
+        db,
     }
 }
 
@@ -199,4 +216,25 @@ pub fn failing_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// PostgreSQL tests run only when a server is named; without one they say so.
+pub fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
+    if std::env::var(POSTGRES_ENV)
+        .map(|v| v.is_empty())
+        .unwrap_or(true)
+    {
+        // Past libtest's capture, which hides what passing tests print.
+        let mut stderr: Box<dyn Write> =
+            match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
+                Ok(file) => Box::new(file),
+                Err(_) => Box::new(std::io::stderr()),
+            };
+        let _ = writeln!(
+            stderr,
+            "skipped {test}: set {POSTGRES_ENV} (e.g. postgres://postgres@127.0.0.1:5432) to run it"
+        );
+        return None;
+    }
+    Some(TestDb::new())
 }

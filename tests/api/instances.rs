@@ -1,13 +1,12 @@
 //! Several `pressdir` processes on one database, and start-up failures.
 
-use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{POSTGRES_ENV, TestDb};
+use crate::helpers::{TestDb, postgres_or_skip, spawn_on};
 
 /// A `pressdir serve` process, killed when dropped.
 struct Instance {
@@ -66,27 +65,6 @@ async fn wait_ready(client: &reqwest::Client, instance: &Instance) {
 
 async fn get_json(client: &reqwest::Client, url: &str) -> Value {
     client.get(url).send().await.unwrap().json().await.unwrap()
-}
-
-/// PostgreSQL tests run only when a server is named; without one they say so.
-fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
-    if std::env::var(POSTGRES_ENV)
-        .map(|v| v.is_empty())
-        .unwrap_or(true)
-    {
-        // Past libtest's capture, which hides what passing tests print.
-        let mut stderr: Box<dyn Write> =
-            match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
-                Ok(file) => Box::new(file),
-                Err(_) => Box::new(std::io::stderr()),
-            };
-        let _ = writeln!(
-            stderr,
-            "skipped {test}: set {POSTGRES_ENV} (e.g. postgres://postgres@127.0.0.1:5432) to run it"
-        );
-        return None;
-    }
-    Some(TestDb::new())
 }
 
 #[tokio::test]
@@ -199,4 +177,54 @@ async fn openapi_command_prints_the_committed_spec() {
         String::from_utf8_lossy(&output.stdout) == committed,
         "`pressdir openapi` differs from openapi/openapi.json"
     );
+}
+
+/// Ids and timestamps differ by run; everything else must not differ by backend.
+fn without_ids_and_times(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for token in text.split('"') {
+        let is_id = uuid::Uuid::parse_str(token).is_ok();
+        let is_time = chrono::DateTime::parse_from_rfc3339(token).is_ok();
+        out.push_str(if is_id {
+            "<id>"
+        } else if is_time {
+            "<time>"
+        } else {
+            token
+        });
+        out.push('"');
+    }
+    out
+}
+
+#[tokio::test]
+async fn sqlite_and_postgres_give_the_same_answers() {
+    let Some(pg_db) = postgres_or_skip("sqlite_and_postgres_give_the_same_answers") else {
+        return;
+    };
+    let sqlite = spawn_on(TestDb::sqlite(), |_| {}).await;
+    let postgres = spawn_on(pg_db, |_| {}).await;
+
+    for path in [
+        "/api/v1/people",
+        "/api/v1/people/jorge-gallo",
+        "/api/v1/people?q=jose&role=media_contact",
+        "/api/v1/people?country=us",
+        "/api/v1/people/luca-dalloglio/releases",
+        "/api/v1/offices",
+        "/api/v1/offices/iom-washington/people",
+        "/api/v1/releases",
+        "/api/v1/people/nobody",
+        "/api/v1/people?limit=0",
+    ] {
+        let a = sqlite.get(path).await;
+        let b = postgres.get(path).await;
+        assert_eq!(a.status(), b.status(), "{path}");
+        let (a, b) = (a.text().await.unwrap(), b.text().await.unwrap());
+        assert_eq!(
+            without_ids_and_times(&a),
+            without_ids_and_times(&b),
+            "{path}"
+        );
+    }
 }

@@ -5,5 +5,6 @@ mod instances;
 mod offices;
 mod openapi;
 mod people;
+mod pools;
 mod releases;
 mod seed;
