@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod ops;
 pub mod people;
 pub mod releases;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod text;

@@ -187,6 +187,10 @@ impl Application {
             let seed = settings.seed;
             crate::db::exclusively(&mut conn, |conn| {
                 run_migrations(conn)?;
+                let indexed = crate::search::backfill(conn)?;
+                if indexed > 0 {
+                    tracing::info!(rows = indexed, "indexed rows written before search existed");
+                }
                 if seed
                     && crate::seed::seed_if_empty(conn)
                         .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?

@@ -11,7 +11,7 @@ use crate::db::{
 };
 use crate::error::{ApiError, FieldError};
 use crate::http::{Page, PageRequest, Precondition};
-use crate::text::query_words;
+use crate::search::{self, SearchQuery, Table};
 
 /// One office by id or slug; archived offices only when asked for.
 pub fn find_office(
@@ -75,15 +75,16 @@ pub fn list_offices(
     filter: &OfficeListQuery,
     page: &PageRequest,
     include_archived: bool,
-) -> QueryResult<Page<Office>> {
+) -> Result<Page<Office>, ApiError> {
     let mut query = offices::table
         .select(Office::as_select())
         .into_boxed::<MultiBackend>();
     if !include_archived {
         query = query.filter(offices::archived_at.is_null());
     }
-    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
-        query = query.filter(offices::search_text.like(format!("%{word}%")));
+    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::Offices, search));
     }
     if let Some(country) = &filter.country {
         query = query.filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
@@ -106,14 +107,25 @@ pub fn list_offices(
     if let Some(since) = filter.updated_since {
         query = query.filter(offices::updated_at.ge(since.naive_utc()));
     }
+    let Some(search) = search else {
+        if let Some(after) = &page.after {
+            query = query.filter(offices::id.gt(after.clone()));
+        }
+        let rows = query.order(offices::id.asc()).limit(page.fetch()).load(conn)?;
+        return Ok(page.finish(rows, |o| o.id.clone()));
+    };
+    // Ranked: best matches first, then by id; the cursor carries both.
+    let rank = || search::rank(Table::Offices, &search);
     if let Some(after) = &page.after {
-        query = query.filter(offices::id.gt(after.clone()));
+        let (after_rank, after_id) = search::ranked_key(after)?;
+        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(offices::id.gt(after_id))));
     }
-    let rows = query
-        .order(offices::id.asc())
+    let rows: Vec<(Office, i32)> = query
+        .select((Office::as_select(), rank()))
+        .order((rank().asc(), offices::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |o| o.id.clone()))
+    Ok(page.finish(rows, |(o, rank)| format!("{rank}:{}", o.id)).map(|(o, _)| o))
 }
 
 /// Validates an office as it would be written, including the checks that
@@ -169,6 +181,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Of
         let at = now();
         let office = Office {
             search_text: office_search_text(&input),
+            name_key: crate::text::fold(&input.name),
             id,
             slug,
             name: input.name,
@@ -188,6 +201,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Of
         diesel::insert_into(offices::table)
             .values(&office)
             .execute(conn)?;
+        search::index(conn, Table::Offices, &office.id, &office.search_text)?;
         Ok(office)
     }
 }
@@ -213,6 +227,7 @@ pub fn update_office(
         )?;
         let changes = OfficeChanges {
             search_text: office_search_text(&input),
+            name_key: crate::text::fold(&input.name),
             slug,
             name: input.name,
             kind: input.kind.as_str().into(),
@@ -236,6 +251,7 @@ pub fn update_office(
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
         let office = find_office(conn, &current.id, true)?;
+        search::index(conn, Table::Offices, &office.id, &office.search_text)?;
         // People embed their office in their search document.
         crate::people::db::refresh_search_for_office(conn, &office.id)?;
         Ok(office)

@@ -58,6 +58,8 @@ pub struct Office {
     pub address: Option<String>,
     pub website: Option<String>,
     pub search_text: String,
+    /// The folded name, for ranking.
+    pub name_key: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -79,6 +81,8 @@ pub struct OfficeChanges {
     pub address: Option<String>,
     pub website: Option<String>,
     pub search_text: String,
+    /// The folded name, for ranking.
+    pub name_key: String,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }

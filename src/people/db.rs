@@ -16,7 +16,7 @@ use crate::db::{
 use crate::error::ApiError;
 use crate::http::{Page, PageRequest, Precondition};
 use crate::offices::model::{Office, OfficeSummary};
-use crate::text::query_words;
+use crate::search::{self, SearchQuery, Table};
 
 pub fn find_person(
     conn: &mut DbConn,
@@ -65,15 +65,16 @@ pub fn list_people(
     filter: &PersonListQuery,
     page: &PageRequest,
     include_archived: bool,
-) -> QueryResult<Page<Person>> {
+) -> Result<Page<Person>, ApiError> {
     let mut query = people::table
         .select(Person::as_select())
         .into_boxed::<MultiBackend>();
     if !include_archived {
         query = query.filter(people::archived_at.is_null());
     }
-    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
-        query = query.filter(people::search_text.like(format!("%{word}%")));
+    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::People, search));
     }
     if let Some(office) = &filter.office {
         let ids = offices::table.select(offices::id.nullable()).filter(
@@ -119,14 +120,25 @@ pub fn list_people(
     if let Some(since) = filter.updated_since {
         query = query.filter(people::updated_at.ge(since.naive_utc()));
     }
+    let Some(search) = search else {
+        if let Some(after) = &page.after {
+            query = query.filter(people::id.gt(after.clone()));
+        }
+        let rows = query.order(people::id.asc()).limit(page.fetch()).load(conn)?;
+        return Ok(page.finish(rows, |p| p.id.clone()));
+    };
+    // Ranked: best matches first, then by id; the cursor carries both.
+    let rank = || search::rank(Table::People, &search);
     if let Some(after) = &page.after {
-        query = query.filter(people::id.gt(after.clone()));
+        let (after_rank, after_id) = search::ranked_key(after)?;
+        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(people::id.gt(after_id))));
     }
-    let rows = query
-        .order(people::id.asc())
+    let rows: Vec<(Person, i32)> = query
+        .select((Person::as_select(), rank()))
+        .order((rank().asc(), people::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |p| p.id.clone()))
+    Ok(page.finish(rows, |(p, rank)| format!("{rank}:{}", p.id)).map(|(p, _)| p))
 }
 
 /// Responses for these people, with their offices and visible contact points
@@ -208,6 +220,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         slug,
         languages: json_list(&input.languages),
         topics: json_list(&input.topics),
+        name_key: crate::text::fold(&input.full_name),
         full_name: input.full_name,
         given_name: input.given_name,
         family_name: input.family_name,
@@ -225,6 +238,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
     diesel::insert_into(people::table)
         .values(&person)
         .execute(conn)?;
+    search::index(conn, Table::People, &person.id, &person.search_text)?;
     Ok(person)
 }
 
@@ -342,9 +356,11 @@ fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> 
             .get(&person.id)
             .map(Vec::as_slice)
             .unwrap_or_default();
+        let text = search_text(person, office, own);
         diesel::update(people::table.find(&person.id))
-            .set(people::search_text.eq(search_text(person, office, own)))
+            .set((people::search_text.eq(&text), people::name_key.eq(crate::text::fold(&person.full_name))))
             .execute(conn)?;
+        search::index(conn, Table::People, &person.id, &text)?;
     }
     Ok(())
 }

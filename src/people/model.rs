@@ -26,6 +26,8 @@ pub struct Person {
     pub topics: String,
     pub bio: Option<String>,
     pub search_text: String,
+    /// The folded name, for ranking.
+    pub name_key: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,

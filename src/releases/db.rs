@@ -16,7 +16,7 @@ use crate::db::{
 use crate::error::ApiError;
 use crate::http::{Page, PageRequest, Precondition};
 use crate::offices::model::{Office, OfficeSummary};
-use crate::text::query_words;
+use crate::search::{self, SearchQuery, Table};
 
 pub fn find_release(
     conn: &mut DbConn,
@@ -55,15 +55,16 @@ pub fn list_releases(
     filter: &ReleaseListQuery,
     page: &PageRequest,
     include_archived: bool,
-) -> QueryResult<Page<Release>> {
+) -> Result<Page<Release>, ApiError> {
     let mut query = releases::table
         .select(Release::as_select())
         .into_boxed::<MultiBackend>();
     if !include_archived {
         query = query.filter(releases::archived_at.is_null());
     }
-    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
-        query = query.filter(releases::search_text.like(format!("%{word}%")));
+    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::Releases, search));
     }
     if let Some(office) = &filter.office {
         let ids = offices::table.select(offices::id.nullable()).filter(
@@ -110,14 +111,25 @@ pub fn list_releases(
     if let Some(since) = filter.updated_since {
         query = query.filter(releases::updated_at.ge(since.naive_utc()));
     }
+    let Some(search) = search else {
+        if let Some(after) = &page.after {
+            query = query.filter(releases::id.gt(after.clone()));
+        }
+        let rows = query.order(releases::id.asc()).limit(page.fetch()).load(conn)?;
+        return Ok(page.finish(rows, |r| r.id.clone()));
+    };
+    // Ranked: best matches first, then by id; the cursor carries both.
+    let rank = || search::rank(Table::Releases, &search);
     if let Some(after) = &page.after {
-        query = query.filter(releases::id.gt(after.clone()));
+        let (after_rank, after_id) = search::ranked_key(after)?;
+        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(releases::id.gt(after_id))));
     }
-    let rows = query
-        .order(releases::id.asc())
+    let rows: Vec<(Release, i32)> = query
+        .select((Release::as_select(), rank()))
+        .order((rank().asc(), releases::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |r| r.id.clone()))
+    Ok(page.finish(rows, |(r, rank)| format!("{rank}:{}", r.id)).map(|(r, _)| r))
 }
 
 /// Responses for these releases, with issuing office and appearances loaded
@@ -207,6 +219,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<R
     let at = now();
     let release = Release {
         search_text: release_search_text(&input, office.as_ref().map(|o| o.search_text.as_str())),
+        name_key: crate::text::fold(&input.title),
         id,
         slug,
         title: input.title,
@@ -225,6 +238,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<R
     diesel::insert_into(releases::table)
         .values(&release)
         .execute(conn)?;
+    search::index(conn, Table::Releases, &release.id, &release.search_text)?;
     Ok(release)
 }
 
@@ -252,6 +266,7 @@ pub fn update_release(
                 &input,
                 office.as_ref().map(|o| o.search_text.as_str()),
             ),
+            name_key: crate::text::fold(&input.title),
             slug,
             title: input.title,
             dateline: input.dateline,
@@ -273,7 +288,9 @@ pub fn update_release(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        find_release(conn, &current.id, true)
+        let release = find_release(conn, &current.id, true)?;
+        search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+        Ok(release)
     })
 }
 

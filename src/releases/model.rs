@@ -27,6 +27,8 @@ pub struct Release {
     pub summary: Option<String>,
     pub body: Option<String>,
     pub search_text: String,
+    /// The folded name, for ranking.
+    pub name_key: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -47,6 +49,8 @@ pub struct ReleaseChanges {
     pub summary: Option<String>,
     pub body: Option<String>,
     pub search_text: String,
+    /// The folded name, for ranking.
+    pub name_key: String,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }

@@ -1,0 +1,211 @@
+//! Search: how a query is read, how rows are matched and ranked, and the
+//! index that keeps it fast. The backends differ only here: SQLite matches
+//! through FTS5 trigram tables the application keeps in step; PostgreSQL
+//! matches `search_text` with LIKE, served by a pg_trgm GIN index.
+
+pub mod handlers;
+
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+
+use crate::db::{DbConn, MultiBackend};
+use crate::text::fold;
+
+/// A searchable table: its name, and its full-text companion on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Offices,
+    People,
+    Releases,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Offices => "offices",
+            Self::People => "people",
+            Self::Releases => "releases",
+        }
+    }
+
+    fn fts(self) -> &'static str {
+        match self {
+            Self::Offices => "offices_fts",
+            Self::People => "people_fts",
+            Self::Releases => "releases_fts",
+        }
+    }
+}
+
+/// A query as search reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Folded words; every one must appear in a row's search document.
+    pub words: Vec<String>,
+    /// The folded query as a whole, compared with names for ranking.
+    pub phrase: String,
+}
+
+/// Characters a phone number may be written with.
+fn is_phone_char(c: char) -> bool {
+    c.is_ascii_digit() || " +-().\u{a0}/".contains(c)
+}
+
+impl SearchQuery {
+    /// `None` when the query has nothing to search for (only punctuation).
+    /// A query written like a phone number (`+1 (202) 716-8820`) becomes its
+    /// digits, which appear in the E.164 form every phone is indexed under.
+    pub fn parse(q: &str) -> Option<Self> {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 5 && q.trim().chars().all(is_phone_char) {
+            return Some(Self { words: vec![digits.clone()], phrase: digits });
+        }
+        let phrase = fold(q);
+        let words: Vec<String> = phrase.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        if words.is_empty() {
+            return None;
+        }
+        Some(Self { words, phrase })
+    }
+}
+
+/// An SQL condition or value usable in a boxed query over `QS`.
+pub type Condition<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>>;
+pub type RankExpr<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Integer>>;
+
+/// Rows of `table` whose search document contains every word. Words of three
+/// characters or more go through the index; shorter ones are checked on the
+/// rows the index found (or, when every word is short, on all rows).
+pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) -> Condition<QS> {
+    let name = table.name();
+    let (long, short): (Vec<&String>, Vec<&String>) = query.words.iter().partition(|w| w.chars().count() >= 3);
+    let mut condition: Condition<QS> = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
+    if matches!(conn, DbConn::Sqlite(_)) && !long.is_empty() {
+        // FTS5 trigram: a quoted term matches as a substring.
+        let fts_query = long.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" AND ");
+        let fts = diesel::dsl::sql::<Bool>(&format!("{name}.id IN (SELECT id FROM {} WHERE {} MATCH ", table.fts(), table.fts()))
+            .bind::<Text, _>(fts_query)
+            .sql(")");
+        condition = Box::new(condition.and(fts));
+    }
+    let like_words: Vec<&String> = match conn {
+        DbConn::Sqlite(_) => short,
+        DbConn::Pg(_) => query.words.iter().collect(),
+    };
+    for word in like_words {
+        let like = diesel::dsl::sql::<Bool>(&format!("{name}.search_text LIKE ")).bind::<Text, _>(format!("%{word}%"));
+        condition = Box::new(condition.and(like));
+    }
+    condition
+}
+
+/// 0 exact name, 1 name prefix, 2 a word of the name starts with the query,
+/// 3 a match elsewhere. Names are compared folded (`name_key`).
+pub fn rank<QS: 'static>(table: Table, query: &SearchQuery) -> RankExpr<QS> {
+    let key = format!("{}.name_key", table.name());
+    let phrase = &query.phrase;
+    Box::new(
+        diesel::dsl::sql::<Integer>(&format!("CASE WHEN {key} = "))
+            .bind::<Text, _>(phrase.clone())
+            .sql(&format!(" THEN 0 WHEN {key} LIKE "))
+            .bind::<Text, _>(format!("{phrase}%"))
+            .sql(&format!(" THEN 1 WHEN ' ' || {key} LIKE "))
+            .bind::<Text, _>(format!("% {phrase}%"))
+            .sql(" THEN 2 ELSE 3 END"),
+    )
+}
+
+/// Reads a ranked page key (`<rank>:<id>`) back.
+pub fn ranked_key(key: &str) -> Result<(i32, String), crate::error::ApiError> {
+    key.split_once(':')
+        .and_then(|(rank, id)| Some((rank.parse().ok()?, id.to_string())))
+        .ok_or_else(|| crate::error::ApiError::bad_field("cursor", "invalid_cursor", "cursor is not one this server issued"))
+}
+
+/// The FTS5 rowid of a row: 63 random bits of its UUIDv7 id, stable across
+/// VACUUM (unlike SQLite's implicit rowid). A clash among a few million rows
+/// is about as likely as a cosmic-ray bit flip.
+fn fts_rowid(id: &str) -> i64 {
+    let bits = uuid::Uuid::parse_str(id).map(|u| u.as_u128()).unwrap_or_else(|_| {
+        id.bytes().fold(0xcbf2_9ce4_8422_2325_u128, |h, b| (h ^ u128::from(b)).wrapping_mul(0x1000_0000_01b3))
+    });
+    (bits as u64 & (i64::MAX as u64)) as i64
+}
+
+/// Keeps the full-text index in step with a row's `search_text`. Call it in
+/// the transaction that writes the row.
+pub fn index(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
+    if let DbConn::Sqlite(_) = conn {
+        let fts = table.fts();
+        let rowid = fts_rowid(id);
+        diesel::sql_query(format!("DELETE FROM {fts} WHERE rowid = ?"))
+            .bind::<diesel::sql_types::BigInt, _>(rowid)
+            .execute(conn)?;
+        diesel::sql_query(format!("INSERT INTO {fts} (rowid, id, search_text) VALUES (?, ?, ?)"))
+            .bind::<diesel::sql_types::BigInt, _>(rowid)
+            .bind::<Text, _>(id)
+            .bind::<Text, _>(search_text)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Fills `name_key` and the full-text index for rows written before search
+/// existed (their `name_key` is empty). Cheap when there are none.
+pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::db::schema::{offices, people, releases};
+    let mut done = 0;
+    let rows: Vec<(String, String, String)> = offices::table
+        .filter(offices::name_key.eq(""))
+        .select((offices::id, offices::name, offices::search_text))
+        .load(conn)?;
+    for (id, name, text) in rows {
+        diesel::update(offices::table.find(&id)).set(offices::name_key.eq(fold(&name))).execute(conn)?;
+        index(conn, Table::Offices, &id, &text)?;
+        done += 1;
+    }
+    let rows: Vec<(String, String, String)> = people::table
+        .filter(people::name_key.eq(""))
+        .select((people::id, people::full_name, people::search_text))
+        .load(conn)?;
+    for (id, name, text) in rows {
+        diesel::update(people::table.find(&id)).set(people::name_key.eq(fold(&name))).execute(conn)?;
+        index(conn, Table::People, &id, &text)?;
+        done += 1;
+    }
+    let rows: Vec<(String, String, String)> = releases::table
+        .filter(releases::name_key.eq(""))
+        .select((releases::id, releases::title, releases::search_text))
+        .load(conn)?;
+    for (id, name, text) in rows {
+        diesel::update(releases::table.find(&id)).set(releases::name_key.eq(fold(&name))).execute(conn)?;
+        index(conn, Table::Releases, &id, &text)?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_queries_become_digits_and_words_are_folded() {
+        assert_eq!(SearchQuery::parse("+1 (202) 716-8820").unwrap().words, vec!["12027168820"]);
+        assert_eq!(SearchQuery::parse("202-716-8820").unwrap().words, vec!["2027168820"]);
+        assert_eq!(SearchQuery::parse("DALL OGLIO").unwrap().words, vec!["dall", "oglio"]);
+        assert_eq!(SearchQuery::parse("Dall’Oglio").unwrap().phrase, "dalloglio");
+        assert_eq!(SearchQuery::parse("jgallo@").unwrap().words, vec!["jgallo"]);
+        assert!(SearchQuery::parse(" -- ").is_none());
+        assert_eq!(SearchQuery::parse("2030 agenda").unwrap().words, vec!["2030", "agenda"]);
+    }
+
+    #[test]
+    fn fts_rowids_are_stable_and_positive() {
+        let id = "0190f5a8-1b2c-7d3e-8f40-123456789abc";
+        assert_eq!(fts_rowid(id), fts_rowid(id));
+        assert!(fts_rowid(id) >= 0);
+        assert_ne!(fts_rowid(id), fts_rowid("0190f5a8-1b2c-7d3e-8f40-123456789abd"));
+    }
+}
