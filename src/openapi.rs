@@ -16,6 +16,7 @@ use crate::error::Problem;
         (name = "people", description = "Spokespeople and media contacts."),
         (name = "contact-points", description = "Phones and emails of people and offices."),
         (name = "releases", description = "Press releases and the people who appear in them."),
+        (name = "search", description = "One box over people, offices and releases."),
         (name = "operations", description = "Health and the API description.")
     ),
     components(schemas(Problem))

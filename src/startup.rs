@@ -55,7 +55,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/people").configure(crate::people::configure))
         .service(scope("/contact-points").configure(crate::contact_points::configure))
         .service(scope("/releases").configure(crate::releases::configure))
-        .service(scope("/appearances").configure(crate::appearances::configure));
+        .service(scope("/appearances").configure(crate::appearances::configure))
+        .service(crate::search::handlers::search);
 }
 
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -111,21 +111,30 @@ pub fn list_offices(
         if let Some(after) = &page.after {
             query = query.filter(offices::id.gt(after.clone()));
         }
-        let rows = query.order(offices::id.asc()).limit(page.fetch()).load(conn)?;
+        let rows = query
+            .order(offices::id.asc())
+            .limit(page.fetch())
+            .load(conn)?;
         return Ok(page.finish(rows, |o| o.id.clone()));
     };
     // Ranked: best matches first, then by id; the cursor carries both.
     let rank = || search::rank(Table::Offices, &search);
     if let Some(after) = &page.after {
         let (after_rank, after_id) = search::ranked_key(after)?;
-        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(offices::id.gt(after_id))));
+        query = query.filter(
+            rank()
+                .gt(after_rank)
+                .or(rank().eq(after_rank).and(offices::id.gt(after_id))),
+        );
     }
     let rows: Vec<(Office, i32)> = query
         .select((Office::as_select(), rank()))
         .order((rank().asc(), offices::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |(o, rank)| format!("{rank}:{}", o.id)).map(|(o, _)| o))
+    Ok(page
+        .finish(rows, |(o, rank)| format!("{rank}:{}", o.id))
+        .map(|(o, _)| o))
 }
 
 /// Validates an office as it would be written, including the checks that

@@ -27,7 +27,7 @@ pub async fn list_offices(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let archived = http::allow_archived(query.include_archived)?;
     let page = pool
-        .run(move |conn| Ok(db::list_offices(conn, &query, &page, archived)?))
+        .run(move |conn| db::list_offices(conn, &query, &page, archived))
         .await?;
     let body = OfficeList::from(page.map(OfficeResponse::from));
     Ok(http::list(&req, &body, body.next_cursor.as_deref()))

@@ -124,21 +124,30 @@ pub fn list_people(
         if let Some(after) = &page.after {
             query = query.filter(people::id.gt(after.clone()));
         }
-        let rows = query.order(people::id.asc()).limit(page.fetch()).load(conn)?;
+        let rows = query
+            .order(people::id.asc())
+            .limit(page.fetch())
+            .load(conn)?;
         return Ok(page.finish(rows, |p| p.id.clone()));
     };
     // Ranked: best matches first, then by id; the cursor carries both.
     let rank = || search::rank(Table::People, &search);
     if let Some(after) = &page.after {
         let (after_rank, after_id) = search::ranked_key(after)?;
-        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(people::id.gt(after_id))));
+        query = query.filter(
+            rank()
+                .gt(after_rank)
+                .or(rank().eq(after_rank).and(people::id.gt(after_id))),
+        );
     }
     let rows: Vec<(Person, i32)> = query
         .select((Person::as_select(), rank()))
         .order((rank().asc(), people::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |(p, rank)| format!("{rank}:{}", p.id)).map(|(p, _)| p))
+    Ok(page
+        .finish(rows, |(p, rank)| format!("{rank}:{}", p.id))
+        .map(|(p, _)| p))
 }
 
 /// Responses for these people, with their offices and visible contact points
@@ -358,7 +367,10 @@ fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> 
             .unwrap_or_default();
         let text = search_text(person, office, own);
         diesel::update(people::table.find(&person.id))
-            .set((people::search_text.eq(&text), people::name_key.eq(crate::text::fold(&person.full_name))))
+            .set((
+                people::search_text.eq(&text),
+                people::name_key.eq(crate::text::fold(&person.full_name)),
+            ))
             .execute(conn)?;
         search::index(conn, Table::People, &person.id, &text)?;
     }

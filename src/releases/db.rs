@@ -115,21 +115,30 @@ pub fn list_releases(
         if let Some(after) = &page.after {
             query = query.filter(releases::id.gt(after.clone()));
         }
-        let rows = query.order(releases::id.asc()).limit(page.fetch()).load(conn)?;
+        let rows = query
+            .order(releases::id.asc())
+            .limit(page.fetch())
+            .load(conn)?;
         return Ok(page.finish(rows, |r| r.id.clone()));
     };
     // Ranked: best matches first, then by id; the cursor carries both.
     let rank = || search::rank(Table::Releases, &search);
     if let Some(after) = &page.after {
         let (after_rank, after_id) = search::ranked_key(after)?;
-        query = query.filter(rank().gt(after_rank).or(rank().eq(after_rank).and(releases::id.gt(after_id))));
+        query = query.filter(
+            rank()
+                .gt(after_rank)
+                .or(rank().eq(after_rank).and(releases::id.gt(after_id))),
+        );
     }
     let rows: Vec<(Release, i32)> = query
         .select((Release::as_select(), rank()))
         .order((rank().asc(), releases::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
-    Ok(page.finish(rows, |(r, rank)| format!("{rank}:{}", r.id)).map(|(r, _)| r))
+    Ok(page
+        .finish(rows, |(r, rank)| format!("{rank}:{}", r.id))
+        .map(|(r, _)| r))
 }
 
 /// Responses for these releases, with issuing office and appearances loaded

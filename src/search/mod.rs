@@ -59,10 +59,17 @@ impl SearchQuery {
     pub fn parse(q: &str) -> Option<Self> {
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 5 && q.trim().chars().all(is_phone_char) {
-            return Some(Self { words: vec![digits.clone()], phrase: digits });
+            return Some(Self {
+                words: vec![digits.clone()],
+                phrase: digits,
+            });
         }
         let phrase = fold(q);
-        let words: Vec<String> = phrase.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        let words: Vec<String> = phrase
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
         if words.is_empty() {
             return None;
         }
@@ -79,14 +86,23 @@ pub type RankExpr<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = In
 /// rows the index found (or, when every word is short, on all rows).
 pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) -> Condition<QS> {
     let name = table.name();
-    let (long, short): (Vec<&String>, Vec<&String>) = query.words.iter().partition(|w| w.chars().count() >= 3);
+    let (long, short): (Vec<&String>, Vec<&String>) =
+        query.words.iter().partition(|w| w.chars().count() >= 3);
     let mut condition: Condition<QS> = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
     if matches!(conn, DbConn::Sqlite(_)) && !long.is_empty() {
         // FTS5 trigram: a quoted term matches as a substring.
-        let fts_query = long.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" AND ");
-        let fts = diesel::dsl::sql::<Bool>(&format!("{name}.id IN (SELECT id FROM {} WHERE {} MATCH ", table.fts(), table.fts()))
-            .bind::<Text, _>(fts_query)
-            .sql(")");
+        let fts_query = long
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let fts = diesel::dsl::sql::<Bool>(&format!(
+            "{name}.id IN (SELECT id FROM {} WHERE {} MATCH ",
+            table.fts(),
+            table.fts()
+        ))
+        .bind::<Text, _>(fts_query)
+        .sql(")");
         condition = Box::new(condition.and(fts));
     }
     let like_words: Vec<&String> = match conn {
@@ -94,7 +110,8 @@ pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) ->
         DbConn::Pg(_) => query.words.iter().collect(),
     };
     for word in like_words {
-        let like = diesel::dsl::sql::<Bool>(&format!("{name}.search_text LIKE ")).bind::<Text, _>(format!("%{word}%"));
+        let like = diesel::dsl::sql::<Bool>(&format!("{name}.search_text LIKE "))
+            .bind::<Text, _>(format!("%{word}%"));
         condition = Box::new(condition.and(like));
     }
     condition
@@ -120,16 +137,26 @@ pub fn rank<QS: 'static>(table: Table, query: &SearchQuery) -> RankExpr<QS> {
 pub fn ranked_key(key: &str) -> Result<(i32, String), crate::error::ApiError> {
     key.split_once(':')
         .and_then(|(rank, id)| Some((rank.parse().ok()?, id.to_string())))
-        .ok_or_else(|| crate::error::ApiError::bad_field("cursor", "invalid_cursor", "cursor is not one this server issued"))
+        .ok_or_else(|| {
+            crate::error::ApiError::bad_field(
+                "cursor",
+                "invalid_cursor",
+                "cursor is not one this server issued",
+            )
+        })
 }
 
 /// The FTS5 rowid of a row: 63 random bits of its UUIDv7 id, stable across
 /// VACUUM (unlike SQLite's implicit rowid). A clash among a few million rows
 /// is about as likely as a cosmic-ray bit flip.
 fn fts_rowid(id: &str) -> i64 {
-    let bits = uuid::Uuid::parse_str(id).map(|u| u.as_u128()).unwrap_or_else(|_| {
-        id.bytes().fold(0xcbf2_9ce4_8422_2325_u128, |h, b| (h ^ u128::from(b)).wrapping_mul(0x1000_0000_01b3))
-    });
+    let bits = uuid::Uuid::parse_str(id)
+        .map(|u| u.as_u128())
+        .unwrap_or_else(|_| {
+            id.bytes().fold(0xcbf2_9ce4_8422_2325_u128, |h, b| {
+                (h ^ u128::from(b)).wrapping_mul(0x1000_0000_01b3)
+            })
+        });
     (bits as u64 & (i64::MAX as u64)) as i64
 }
 
@@ -142,11 +169,13 @@ pub fn index(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> Qu
         diesel::sql_query(format!("DELETE FROM {fts} WHERE rowid = ?"))
             .bind::<diesel::sql_types::BigInt, _>(rowid)
             .execute(conn)?;
-        diesel::sql_query(format!("INSERT INTO {fts} (rowid, id, search_text) VALUES (?, ?, ?)"))
-            .bind::<diesel::sql_types::BigInt, _>(rowid)
-            .bind::<Text, _>(id)
-            .bind::<Text, _>(search_text)
-            .execute(conn)?;
+        diesel::sql_query(format!(
+            "INSERT INTO {fts} (rowid, id, search_text) VALUES (?, ?, ?)"
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(rowid)
+        .bind::<Text, _>(id)
+        .bind::<Text, _>(search_text)
+        .execute(conn)?;
     }
     Ok(())
 }
@@ -161,7 +190,9 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .select((offices::id, offices::name, offices::search_text))
         .load(conn)?;
     for (id, name, text) in rows {
-        diesel::update(offices::table.find(&id)).set(offices::name_key.eq(fold(&name))).execute(conn)?;
+        diesel::update(offices::table.find(&id))
+            .set(offices::name_key.eq(fold(&name)))
+            .execute(conn)?;
         index(conn, Table::Offices, &id, &text)?;
         done += 1;
     }
@@ -170,7 +201,9 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .select((people::id, people::full_name, people::search_text))
         .load(conn)?;
     for (id, name, text) in rows {
-        diesel::update(people::table.find(&id)).set(people::name_key.eq(fold(&name))).execute(conn)?;
+        diesel::update(people::table.find(&id))
+            .set(people::name_key.eq(fold(&name)))
+            .execute(conn)?;
         index(conn, Table::People, &id, &text)?;
         done += 1;
     }
@@ -179,7 +212,9 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .select((releases::id, releases::title, releases::search_text))
         .load(conn)?;
     for (id, name, text) in rows {
-        diesel::update(releases::table.find(&id)).set(releases::name_key.eq(fold(&name))).execute(conn)?;
+        diesel::update(releases::table.find(&id))
+            .set(releases::name_key.eq(fold(&name)))
+            .execute(conn)?;
         index(conn, Table::Releases, &id, &text)?;
         done += 1;
     }
@@ -192,13 +227,28 @@ mod tests {
 
     #[test]
     fn phone_queries_become_digits_and_words_are_folded() {
-        assert_eq!(SearchQuery::parse("+1 (202) 716-8820").unwrap().words, vec!["12027168820"]);
-        assert_eq!(SearchQuery::parse("202-716-8820").unwrap().words, vec!["2027168820"]);
-        assert_eq!(SearchQuery::parse("DALL OGLIO").unwrap().words, vec!["dall", "oglio"]);
-        assert_eq!(SearchQuery::parse("Dall’Oglio").unwrap().phrase, "dalloglio");
+        assert_eq!(
+            SearchQuery::parse("+1 (202) 716-8820").unwrap().words,
+            vec!["12027168820"]
+        );
+        assert_eq!(
+            SearchQuery::parse("202-716-8820").unwrap().words,
+            vec!["2027168820"]
+        );
+        assert_eq!(
+            SearchQuery::parse("DALL OGLIO").unwrap().words,
+            vec!["dall", "oglio"]
+        );
+        assert_eq!(
+            SearchQuery::parse("Dall’Oglio").unwrap().phrase,
+            "dalloglio"
+        );
         assert_eq!(SearchQuery::parse("jgallo@").unwrap().words, vec!["jgallo"]);
         assert!(SearchQuery::parse(" -- ").is_none());
-        assert_eq!(SearchQuery::parse("2030 agenda").unwrap().words, vec!["2030", "agenda"]);
+        assert_eq!(
+            SearchQuery::parse("2030 agenda").unwrap().words,
+            vec!["2030", "agenda"]
+        );
     }
 
     #[test]
@@ -206,6 +256,9 @@ mod tests {
         let id = "0190f5a8-1b2c-7d3e-8f40-123456789abc";
         assert_eq!(fts_rowid(id), fts_rowid(id));
         assert!(fts_rowid(id) >= 0);
-        assert_ne!(fts_rowid(id), fts_rowid("0190f5a8-1b2c-7d3e-8f40-123456789abd"));
+        assert_ne!(
+            fts_rowid(id),
+            fts_rowid("0190f5a8-1b2c-7d3e-8f40-123456789abd")
+        );
     }
 }

@@ -7,4 +7,5 @@ mod openapi;
 mod people;
 mod pools;
 mod releases;
+mod search;
 mod seed;
