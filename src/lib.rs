@@ -3,6 +3,7 @@
 pub mod appearances;
 pub mod contact_points;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod offices;

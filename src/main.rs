@@ -54,6 +54,12 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Add a deterministic synthetic directory (for tests and benchmarks).
+    DemoData {
+        /// How many people to generate.
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+    },
 }
 
 fn init_tracing() {
@@ -90,6 +96,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
+        }
+        Command::DemoData { people } => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let started = std::time::Instant::now();
+            let counts = pressdir::demo::generate(&mut conn, people).map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            println!(
+                "wrote {} offices, {} people, {} contact points, {} releases, {} appearances in {:.1} s",
+                counts.offices,
+                counts.people,
+                counts.contact_points,
+                counts.releases,
+                counts.appearances,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Serve {
             bind,

@@ -377,7 +377,7 @@ fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> 
     Ok(())
 }
 
-fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoint]) -> String {
+pub fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoint]) -> String {
     let languages = person.language_list();
     let topics = person.topic_list();
     let mut fields: Vec<&str> = vec![];
@@ -387,9 +387,10 @@ fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoin
     if let Some(office) = office {
         fields.push(&office.search_text);
     }
+    // Canonical values only: phone queries are read as digits, which the
+    // E.164 form holds whatever the display's spacing.
     for cp in contacts {
         fields.push(&cp.value);
-        fields.push(&cp.display);
     }
     crate::text::search_document(&person.full_name, fields)
 }

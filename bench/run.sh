@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Benchmark pressdir on one warm server with a synthetic directory.
+#
+#   bench/run.sh                      # SQLite, 100,000 people
+#   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 bench/run.sh
+#   PEOPLE=10000 DURATION=5 bench/run.sh
+#
+# Every workload runs against the same server in the same run, with
+# /healthz as the ceiling of the HTTP layer. No limits exist yet to turn off
+# (body size is irrelevant to GETs); logs are set to warn.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PEOPLE="${PEOPLE:-100000}"
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+PORT="${PORT:-18181}"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release --quiet
+BIN=target/release/pressdir
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    if [ -n "${pg_db:-}" ]; then psql "$BENCH_POSTGRES_URL/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+    backend=postgres
+    pg_db="pressdir_bench_$$"
+    psql "$BENCH_POSTGRES_URL/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
+    db_url="$BENCH_POSTGRES_URL/$pg_db"
+    sql() { psql "$db_url" -Atc "$1"; }
+else
+    backend=sqlite
+    db_url="$work/bench.db"
+    sql() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$db_url" "$1"; }
+fi
+
+echo "== demo data: $PEOPLE people on $backend"
+PRESSDIR_LOG=warn "$BIN" --database-url "$db_url" demo-data --people "$PEOPLE"
+
+PRESSDIR_LOG=warn "$BIN" --database-url "$db_url" serve --bind "127.0.0.1:$PORT" --no-seed &
+server_pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+
+base="http://127.0.0.1:$PORT"
+person_id=$(sql "SELECT id FROM people ORDER BY id LIMIT 1 OFFSET $((PEOPLE / 2))")
+deep_id=$(sql "SELECT id FROM people ORDER BY id LIMIT 1 OFFSET $((PEOPLE * 9 / 10))")
+deep_cursor=$(printf 'k1:%s' "$deep_id" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+
+workloads=(
+    "healthz (ceiling)|/healthz"
+    "GET person by id|/api/v1/people/$person_id"
+    "list, first page|/api/v1/people?limit=50"
+    "list, page at 90%|/api/v1/people?limit=50&cursor=$deep_cursor"
+    "search: name prefix (lefe)|/api/v1/people?q=lefe"
+    "search: substring (ncalv)|/api/v1/people?q=ncalv"
+    "search: accent-folded (jurgen)|/api/v1/people?q=jurgen"
+    "search: phone fragment (4815 12)|/api/v1/people?q=4815%2012"
+    "one-box search (maria)|/api/v1/search?q=maria"
+)
+
+# Warm up every URL once, and check it answers 200.
+for entry in "${workloads[@]}"; do
+    path="${entry#*|}"
+    status=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+    [ "$status" = 200 ] || { echo "$path answered $status"; exit 1; }
+done
+
+echo
+echo "backend: $backend, people: $PEOPLE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores"
+echo
+echo "| workload | requests/s | p50 | p99 | hits |"
+echo "|---|---:|---:|---:|---:|"
+for entry in "${workloads[@]}"; do
+    name="${entry%%|*}"
+    path="${entry#*|}"
+    hits=$(curl -s "$base$path" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]) if "items" in d else 1)')
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$base$path")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+    echo "| $name | $rps | $p50 | $p99 | $hits |${errors:+ $errors}"
+done
+echo
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+echo "server peak RSS: $((rss / 1024)) MiB"
