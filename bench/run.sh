@@ -91,4 +91,5 @@ for entry in "${workloads[@]}"; do
 done
 echo
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
-echo "server peak RSS: $((rss / 1024)) MiB"
+anon=$(awk '/RssAnon/ {print $2}' "/proc/$server_pid/status")
+echo "server peak RSS: $((rss / 1024)) MiB (heap and stacks now: $((anon / 1024)) MiB; the rest is the database file, mapped)"

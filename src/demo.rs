@@ -44,54 +44,191 @@ impl Rng {
         tail[..8].copy_from_slice(&self.next().to_le_bytes());
         tail[8..].copy_from_slice(&(self.next() as u16).to_le_bytes());
         // 2025-01-01T00:00:00Z, one millisecond per row.
-        uuid::Builder::from_unix_timestamp_millis(1_735_689_600_000 + n, &tail).into_uuid().to_string()
+        uuid::Builder::from_unix_timestamp_millis(1_735_689_600_000 + n, &tail)
+            .into_uuid()
+            .to_string()
     }
 }
 
 /// City, ISO country, time zone, region, and a phone prefix valid there
 /// (completed with four digits).
 const PLACES: &[(&str, &str, &str, &str, &str)] = &[
-    ("San José", "CR", "America/Costa_Rica", "Central America", "+506 7203 "),
-    ("Washington", "US", "America/New_York", "North America", "+1 202 716 "),
-    ("Ciudad de México", "MX", "America/Mexico_City", "Central America", "+52 55 5080 "),
+    (
+        "San José",
+        "CR",
+        "America/Costa_Rica",
+        "Central America",
+        "+506 7203 ",
+    ),
+    (
+        "Washington",
+        "US",
+        "America/New_York",
+        "North America",
+        "+1 202 716 ",
+    ),
+    (
+        "Ciudad de México",
+        "MX",
+        "America/Mexico_City",
+        "Central America",
+        "+52 55 5080 ",
+    ),
     ("London", "GB", "Europe/London", "Europe", "+44 20 7946 "),
     ("Genève", "CH", "Europe/Zurich", "Europe", "+41 22 717 "),
     ("Bruxelles", "BE", "Europe/Brussels", "Europe", "+32 2 287 "),
     ("Madrid", "ES", "Europe/Madrid", "Europe", "+34 91 444 "),
-    ("Nairobi", "KE", "Africa/Nairobi", "East Africa", "+254 20 422 "),
+    (
+        "Nairobi",
+        "KE",
+        "Africa/Nairobi",
+        "East Africa",
+        "+254 20 422 ",
+    ),
     ("Dakar", "SN", "Africa/Dakar", "West Africa", "+221 33 869 "),
-    ("Cairo", "EG", "Africa/Cairo", "Middle East and North Africa", "+20 2 2736 "),
-    ("Bangkok", "TH", "Asia/Bangkok", "Asia and the Pacific", "+66 2 343 "),
-    ("Tokyo", "JP", "Asia/Tokyo", "Asia and the Pacific", "+81 3 3595 "),
-    ("Buenos Aires", "AR", "America/Argentina/Buenos_Aires", "South America", "+54 11 4815 "),
-    ("São Paulo", "BR", "America/Sao_Paulo", "South America", "+55 11 3060 "),
+    (
+        "Cairo",
+        "EG",
+        "Africa/Cairo",
+        "Middle East and North Africa",
+        "+20 2 2736 ",
+    ),
+    (
+        "Bangkok",
+        "TH",
+        "Asia/Bangkok",
+        "Asia and the Pacific",
+        "+66 2 343 ",
+    ),
+    (
+        "Tokyo",
+        "JP",
+        "Asia/Tokyo",
+        "Asia and the Pacific",
+        "+81 3 3595 ",
+    ),
+    (
+        "Buenos Aires",
+        "AR",
+        "America/Argentina/Buenos_Aires",
+        "South America",
+        "+54 11 4815 ",
+    ),
+    (
+        "São Paulo",
+        "BR",
+        "America/Sao_Paulo",
+        "South America",
+        "+55 11 3060 ",
+    ),
     ("Kyiv", "UA", "Europe/Kyiv", "Europe", "+380 44 568 "),
     ("Wien", "AT", "Europe/Vienna", "Europe", "+43 1 581 "),
 ];
 
 const GIVEN: &[&str] = &[
-    "José", "María", "Zoë", "Łukasz", "Anaïs", "Søren", "Chloé", "Jürgen", "Nguyễn Văn", "Aoife", "Dmitri", "Олена",
-    "Андрій", "Γιώργος", "Ελένη", "محمد", "فاطمة", "Ahmed", "Amara", "Kwame", "Aiko", "Hiroshi", "美咲", "Wei", "李娜",
-    "Priya", "Ananya", "Luca", "Michele", "Jorge", "Liz", "Ana", "João", "François", "İlkay", "Ümit", "Ngozi", "Thandiwe",
+    "José",
+    "María",
+    "Zoë",
+    "Łukasz",
+    "Anaïs",
+    "Søren",
+    "Chloé",
+    "Jürgen",
+    "Nguyễn Văn",
+    "Aoife",
+    "Dmitri",
+    "Олена",
+    "Андрій",
+    "Γιώργος",
+    "Ελένη",
+    "محمد",
+    "فاطمة",
+    "Ahmed",
+    "Amara",
+    "Kwame",
+    "Aiko",
+    "Hiroshi",
+    "美咲",
+    "Wei",
+    "李娜",
+    "Priya",
+    "Ananya",
+    "Luca",
+    "Michele",
+    "Jorge",
+    "Liz",
+    "Ana",
+    "João",
+    "François",
+    "İlkay",
+    "Ümit",
+    "Ngozi",
+    "Thandiwe",
 ];
 
 const FAMILY: &[&str] = &[
-    "García-López", "Dall’Oglio", "Klein-Solomon", "O’Brien", "van der Berg", "de la Cruz", "Müller", "Øster", "Nowak",
-    "Kowalczyk", "Иванова", "Шевченко", "Παπαδόπουλος", "Al-Rashid", "الحسن", "Mensah", "Okafor", "Tanaka", "山田",
-    "Zhang", "王", "Sharma", "Iyer", "Rossi", "Gallo", "Lizama", "Silva", "Gonçalves", "Lefèvre", "Yılmaz", "Dlamini",
+    "García-López",
+    "Dall’Oglio",
+    "Klein-Solomon",
+    "O’Brien",
+    "van der Berg",
+    "de la Cruz",
+    "Müller",
+    "Øster",
+    "Nowak",
+    "Kowalczyk",
+    "Иванова",
+    "Шевченко",
+    "Παπαδόπουλος",
+    "Al-Rashid",
+    "الحسن",
+    "Mensah",
+    "Okafor",
+    "Tanaka",
+    "山田",
+    "Zhang",
+    "王",
+    "Sharma",
+    "Iyer",
+    "Rossi",
+    "Gallo",
+    "Lizama",
+    "Silva",
+    "Gonçalves",
+    "Lefèvre",
+    "Yılmaz",
+    "Dlamini",
 ];
 
 const TITLES: &[&str] = &[
-    "Media Officer", "Spokesperson", "Chief of Mission", "Regional Director", "Communications Officer",
-    "Press Officer", "Public Information Officer", "Senior Media and Communications Officer", "Programme Manager",
+    "Media Officer",
+    "Spokesperson",
+    "Chief of Mission",
+    "Regional Director",
+    "Communications Officer",
+    "Press Officer",
+    "Public Information Officer",
+    "Senior Media and Communications Officer",
+    "Programme Manager",
 ];
 
 const TOPICS: &[&str] = &[
-    "migration", "displacement", "climate", "health", "resettlement", "border management", "labour migration",
-    "emergencies", "data", "protection", "counter-trafficking",
+    "migration",
+    "displacement",
+    "climate",
+    "health",
+    "resettlement",
+    "border management",
+    "labour migration",
+    "emergencies",
+    "data",
+    "protection",
+    "counter-trafficking",
 ];
 
-const LANGUAGES: &[&str] = &["en", "es", "fr", "ar", "pt", "ru", "uk", "zh", "ja", "sw", "de", "th"];
+const LANGUAGES: &[&str] = &[
+    "en", "es", "fr", "ar", "pt", "ru", "uk", "zh", "ja", "sw", "de", "th",
+];
 
 /// What `generate` wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -124,11 +261,18 @@ fn generate_offices(conn: &mut DbConn, counts: &mut DemoCounts) -> Result<Vec<Of
     let mut offices: Vec<Office> = vec![];
     for (i, (city, country, tz, region, _)) in PLACES.iter().enumerate() {
         // The first office of each region supervises the others there.
-        let parent = offices.iter().find(|o| o.region.as_deref() == Some(region)).map(|o| o.id.clone());
+        let parent = offices
+            .iter()
+            .find(|o| o.region.as_deref() == Some(region))
+            .map(|o| o.id.clone());
         let input = OfficeInput {
             slug: Some(format!("demo-office-{}", i + 1)),
             name: format!("Demo Office {city}"),
-            kind: if parent.is_some() { OfficeKind::CountryOffice } else { OfficeKind::RegionalOffice },
+            kind: if parent.is_some() {
+                OfficeKind::CountryOffice
+            } else {
+                OfficeKind::RegionalOffice
+            },
             parent_id: parent,
             city: Some(city.to_string()),
             country_code: Some(country.to_string()),
@@ -162,6 +306,7 @@ fn generate_person(
     let mut person = Person {
         slug: format!("{}-{}", crate::text::slugify(&full_name), n + 1),
         name_key: crate::text::fold(&full_name),
+        search_rowid: search::fts_rowid(&id),
         full_name,
         given_name: Some(given.clone()),
         family_name: Some(family),
@@ -187,13 +332,21 @@ fn generate_person(
     let mut cps = vec![];
     for (k, (kind, display, visibility)) in [
         ("phone", desk, "public"),
-        ("mobile", mobile, if n % 3 == 0 { "internal" } else { "public" }),
+        (
+            "mobile",
+            mobile,
+            if n % 3 == 0 { "internal" } else { "public" },
+        ),
         ("email", email, "public"),
     ]
     .into_iter()
     .enumerate()
     {
-        let value = if kind == "email" { display.clone() } else { e164(&display) };
+        let value = if kind == "email" {
+            display.clone()
+        } else {
+            e164(&display)
+        };
         cps.push(ContactPoint {
             id: rng.id((n * 3 + k) as u64),
             person_id: Some(id.clone()),
@@ -201,7 +354,11 @@ fn generate_person(
             kind: kind.into(),
             value,
             display,
-            label: Some(if kind == "mobile" { "Mobile".into() } else { "Office".into() }),
+            label: Some(if kind == "mobile" {
+                "Mobile".into()
+            } else {
+                "Office".into()
+            }),
             visibility: visibility.into(),
             is_primary: true,
             created_at: at,
@@ -210,12 +367,20 @@ fn generate_person(
             archived_at: None,
         });
     }
-    let public: Vec<ContactPoint> = cps.iter().filter(|c| c.visibility == "public").cloned().collect();
+    let public: Vec<ContactPoint> = cps
+        .iter()
+        .filter(|c| c.visibility == "public")
+        .cloned()
+        .collect();
     person.search_text = crate::people::db::search_text(&person, Some(office), &public);
-    diesel::insert_into(people::table).values(&person).execute(conn)?;
+    diesel::insert_into(people::table)
+        .values(&person)
+        .execute(conn)?;
     search::index(conn, Table::People, &person.id, &person.search_text)?;
     for cp in &cps {
-        diesel::insert_into(contact_points::table).values(cp).execute(conn)?;
+        diesel::insert_into(contact_points::table)
+            .values(cp)
+            .execute(conn)?;
     }
     counts.people += 1;
     counts.contact_points += cps.len();
@@ -225,7 +390,13 @@ fn generate_person(
 /// `+506 7203 1234` → `+50672031234`: the prefixes above are valid, so the
 /// digits are the E.164 form.
 fn e164(display: &str) -> String {
-    format!("+{}", display.chars().filter(char::is_ascii_digit).collect::<String>())
+    format!(
+        "+{}",
+        display
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    )
 }
 
 fn generate_releases(
@@ -245,7 +416,12 @@ fn generate_releases(
             conn,
             ReleaseInput {
                 slug: Some(format!("demo-release-{}", r + 1)),
-                title: format!("IOM {} update from {} ({})", topic, office.city.as_deref().unwrap_or(""), r + 1),
+                title: format!(
+                    "IOM {} update from {} ({})",
+                    topic,
+                    office.city.as_deref().unwrap_or(""),
+                    r + 1
+                ),
                 dateline: office.city.clone(),
                 office_id: Some(office.id.clone()),
                 published_on: None,
@@ -263,7 +439,11 @@ fn generate_releases(
                 role,
                 title_as_printed: None,
                 office_as_printed: None,
-                quote: if role == Role::Quoted { Some(format!("We are working on {topic}.")) } else { None },
+                quote: if role == Role::Quoted {
+                    Some(format!("We are working on {topic}."))
+                } else {
+                    None
+                },
                 position: None,
             };
             // The same person drawn for both roles is still two appearances.
@@ -289,7 +469,11 @@ mod tests {
                     &number,
                     Some(country),
                 );
-                assert_eq!(canonical.as_deref().ok(), Some(e164(&number).as_str()), "{city}: {number}");
+                assert_eq!(
+                    canonical.as_deref().ok(),
+                    Some(e164(&number).as_str()),
+                    "{city}: {number}"
+                );
             }
         }
     }

@@ -46,6 +46,9 @@ enum Command {
         /// Largest request body accepted, in bytes.
         #[arg(long, env = "PRESSDIR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
         max_body_bytes: usize,
+        /// SQLite memory-map size in bytes (0 turns it off).
+        #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", default_value_t = pressdir::db::DEFAULT_SQLITE_MMAP_BYTES)]
+        sqlite_mmap_bytes: u64,
         /// Do not load the seed release into an empty database.
         #[arg(long, env = "PRESSDIR_NO_SEED")]
         no_seed: bool,
@@ -99,10 +102,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::DemoData { people } => {
             let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
             let started = std::time::Instant::now();
-            let counts = pressdir::demo::generate(&mut conn, people).map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            let counts = pressdir::demo::generate(&mut conn, people)
+                .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             println!(
                 "wrote {} offices, {} people, {} contact points, {} releases, {} appearances in {:.1} s",
                 counts.offices,
@@ -120,6 +126,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db_pool_size,
             db_connect_timeout_secs,
             max_body_bytes,
+            sqlite_mmap_bytes,
             no_seed,
         } => {
             let settings = Settings {
@@ -130,6 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 pool_size: db_pool_size,
                 db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
                 max_body_bytes,
+                sqlite_mmap_bytes,
                 seed: !no_seed,
             };
             actix_web::rt::System::new().block_on(async move {

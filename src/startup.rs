@@ -30,6 +30,8 @@ pub struct Settings {
     pub pool_size: u32,
     pub db_connect_timeout: Duration,
     pub max_body_bytes: usize,
+    /// SQLite memory-map size in bytes (0 = off).
+    pub sqlite_mmap_bytes: u64,
     /// Load the seed release into an empty database.
     pub seed: bool,
 }
@@ -44,6 +46,7 @@ impl Default for Settings {
             pool_size: 8,
             db_connect_timeout: Duration::from_secs(5),
             max_body_bytes: 1024 * 1024,
+            sqlite_mmap_bytes: crate::db::DEFAULT_SQLITE_MMAP_BYTES,
             seed: true,
         }
     }
@@ -176,10 +179,11 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let pool = DbPool::connect(
+        let pool = DbPool::connect_with(
             &settings.database_url,
             settings.pool_size,
             settings.db_connect_timeout,
+            settings.sqlite_mmap_bytes,
         )?;
         {
             let mut conn = pool
@@ -227,6 +231,9 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
+        // Blocking tasks beyond the pool's size would only wait for a
+        // connection, each on a thread of its own (and its malloc arena).
+        server = server.worker_max_blocking_threads(settings.pool_size as usize);
         let server = server.listen(listener)?.run();
         Ok(Self {
             port,

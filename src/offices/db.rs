@@ -127,11 +127,22 @@ pub fn list_offices(
                 .or(rank().eq(after_rank).and(offices::id.gt(after_id))),
         );
     }
-    let rows: Vec<(Office, i32)> = query
-        .select((Office::as_select(), rank()))
+    // Ids and ranks first (from the covering search index alone, on SQLite),
+    // then whole rows for this page only.
+    let ranked: Vec<(String, i32)> = query
+        .select((offices::id, rank()))
         .order((rank().asc(), offices::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut by_id: std::collections::HashMap<String, Office> = offices_by_id(conn, &ids)?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect();
+    let rows: Vec<(Office, i32)> = ranked
+        .into_iter()
+        .filter_map(|(id, rank)| Some((by_id.remove(&id)?, rank)))
+        .collect();
     Ok(page
         .finish(rows, |(o, rank)| format!("{rank}:{}", o.id))
         .map(|(o, _)| o))
@@ -191,6 +202,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Of
         let office = Office {
             search_text: office_search_text(&input),
             name_key: crate::text::fold(&input.name),
+            search_rowid: search::fts_rowid(&id),
             id,
             slug,
             name: input.name,

@@ -140,11 +140,22 @@ pub fn list_people(
                 .or(rank().eq(after_rank).and(people::id.gt(after_id))),
         );
     }
-    let rows: Vec<(Person, i32)> = query
-        .select((Person::as_select(), rank()))
+    // Ids and ranks first (from the covering search index alone, on SQLite),
+    // then whole rows for this page only.
+    let ranked: Vec<(String, i32)> = query
+        .select((people::id, rank()))
         .order((rank().asc(), people::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut by_id: std::collections::HashMap<String, Person> = people_by_id(conn, &ids)?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect();
+    let rows: Vec<(Person, i32)> = ranked
+        .into_iter()
+        .filter_map(|(id, rank)| Some((by_id.remove(&id)?, rank)))
+        .collect();
     Ok(page
         .finish(rows, |(p, rank)| format!("{rank}:{}", p.id))
         .map(|(p, _)| p))
@@ -224,12 +235,14 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         &id,
     )?;
     let at = now();
+    let search_rowid = search::fts_rowid(&id);
     let mut person = Person {
         id,
         slug,
         languages: json_list(&input.languages),
         topics: json_list(&input.topics),
         name_key: crate::text::fold(&input.full_name),
+        search_rowid,
         full_name: input.full_name,
         given_name: input.given_name,
         family_name: input.family_name,

@@ -28,6 +28,8 @@ pub struct Person {
     pub search_text: String,
     /// The folded name, for ranking.
     pub name_key: String,
+    /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
+    pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,

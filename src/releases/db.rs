@@ -131,11 +131,22 @@ pub fn list_releases(
                 .or(rank().eq(after_rank).and(releases::id.gt(after_id))),
         );
     }
-    let rows: Vec<(Release, i32)> = query
-        .select((Release::as_select(), rank()))
+    // Ids and ranks first (from the covering search index alone, on SQLite),
+    // then whole rows for this page only.
+    let ranked: Vec<(String, i32)> = query
+        .select((releases::id, rank()))
         .order((rank().asc(), releases::id.asc()))
         .limit(page.fetch())
         .load(conn)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut by_id: std::collections::HashMap<String, Release> = releases_by_id(conn, &ids)?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect();
+    let rows: Vec<(Release, i32)> = ranked
+        .into_iter()
+        .filter_map(|(id, rank)| Some((by_id.remove(&id)?, rank)))
+        .collect();
     Ok(page
         .finish(rows, |(r, rank)| format!("{rank}:{}", r.id))
         .map(|(r, _)| r))
@@ -229,6 +240,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<R
     let release = Release {
         search_text: release_search_text(&input, office.as_ref().map(|o| o.search_text.as_str())),
         name_key: crate::text::fold(&input.title),
+        search_rowid: search::fts_rowid(&id),
         id,
         slug,
         title: input.title,

@@ -97,7 +97,7 @@ pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) ->
             .collect::<Vec<_>>()
             .join(" AND ");
         let fts = diesel::dsl::sql::<Bool>(&format!(
-            "{name}.id IN (SELECT id FROM {} WHERE {} MATCH ",
+            "{name}.search_rowid IN (SELECT rowid FROM {} WHERE {} MATCH ",
             table.fts(),
             table.fts()
         ))
@@ -149,7 +149,7 @@ pub fn ranked_key(key: &str) -> Result<(i32, String), crate::error::ApiError> {
 /// The FTS5 rowid of a row: 63 random bits of its UUIDv7 id, stable across
 /// VACUUM (unlike SQLite's implicit rowid). A clash among a few million rows
 /// is about as likely as a cosmic-ray bit flip.
-fn fts_rowid(id: &str) -> i64 {
+pub fn fts_rowid(id: &str) -> i64 {
     let bits = uuid::Uuid::parse_str(id)
         .map(|u| u.as_u128())
         .unwrap_or_else(|_| {
@@ -170,10 +170,9 @@ pub fn index(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> Qu
             .bind::<diesel::sql_types::BigInt, _>(rowid)
             .execute(conn)?;
         diesel::sql_query(format!(
-            "INSERT INTO {fts} (rowid, id, search_text) VALUES (?, ?, ?)"
+            "INSERT INTO {fts} (rowid, search_text) VALUES (?, ?)"
         ))
         .bind::<diesel::sql_types::BigInt, _>(rowid)
-        .bind::<Text, _>(id)
         .bind::<Text, _>(search_text)
         .execute(conn)?;
     }
@@ -191,7 +190,10 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .load(conn)?;
     for (id, name, text) in rows {
         diesel::update(offices::table.find(&id))
-            .set(offices::name_key.eq(fold(&name)))
+            .set((
+                offices::name_key.eq(fold(&name)),
+                offices::search_rowid.eq(fts_rowid(&id)),
+            ))
             .execute(conn)?;
         index(conn, Table::Offices, &id, &text)?;
         done += 1;
@@ -202,7 +204,10 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .load(conn)?;
     for (id, name, text) in rows {
         diesel::update(people::table.find(&id))
-            .set(people::name_key.eq(fold(&name)))
+            .set((
+                people::name_key.eq(fold(&name)),
+                people::search_rowid.eq(fts_rowid(&id)),
+            ))
             .execute(conn)?;
         index(conn, Table::People, &id, &text)?;
         done += 1;
@@ -213,7 +218,10 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
         .load(conn)?;
     for (id, name, text) in rows {
         diesel::update(releases::table.find(&id))
-            .set(releases::name_key.eq(fold(&name)))
+            .set((
+                releases::name_key.eq(fold(&name)),
+                releases::search_rowid.eq(fts_rowid(&id)),
+            ))
             .execute(conn)?;
         index(conn, Table::Releases, &id, &text)?;
         done += 1;

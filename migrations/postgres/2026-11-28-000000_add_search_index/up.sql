@@ -3,6 +3,12 @@ ALTER TABLE offices ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE releases ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 
+-- The key of a row's SQLite full-text entry; unused here, kept so both
+-- backends have one schema.
+ALTER TABLE offices ADD COLUMN search_rowid BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE people ADD COLUMN search_rowid BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE releases ADD COLUMN search_rowid BIGINT NOT NULL DEFAULT 0;
+
 -- Trigram indexes: LIKE '%fragment%' on search_text uses them for fragments
 -- of three characters or more.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

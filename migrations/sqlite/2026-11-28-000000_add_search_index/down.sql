@@ -1,6 +1,12 @@
 DROP TABLE releases_fts;
 DROP TABLE people_fts;
 DROP TABLE offices_fts;
+DROP INDEX releases_search_rowid;
+DROP INDEX people_search_rowid;
+DROP INDEX offices_search_rowid;
+ALTER TABLE releases DROP COLUMN search_rowid;
+ALTER TABLE people DROP COLUMN search_rowid;
+ALTER TABLE offices DROP COLUMN search_rowid;
 ALTER TABLE releases DROP COLUMN name_key;
 ALTER TABLE people DROP COLUMN name_key;
 ALTER TABLE offices DROP COLUMN name_key;
