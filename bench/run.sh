@@ -76,8 +76,8 @@ done
 echo
 echo "backend: $backend, people: $PEOPLE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores"
 echo
-echo "| workload | requests/s | p50 | p99 | hits |"
-echo "|---|---:|---:|---:|---:|"
+echo "| workload | requests/s | p50 | p99 | p50, 1 connection | hits |"
+echo "|---|---:|---:|---:|---:|---:|"
 for entry in "${workloads[@]}"; do
     name="${entry%%|*}"
     path="${entry#*|}"
@@ -87,9 +87,11 @@ for entry in "${workloads[@]}"; do
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
-    echo "| $name | $rps | $p50 | $p99 | $hits |${errors:+ $errors}"
+    # What one journalist sees on an otherwise idle server.
+    alone=$(wrk -t1 -c1 -d3s --latency "$base$path" | awk '$1 == "50%" {print $2}')
+    echo "| $name | $rps | $p50 | $p99 | $alone | $hits |${errors:+ $errors}"
 done
 echo
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
 anon=$(awk '/RssAnon/ {print $2}' "/proc/$server_pid/status")
-echo "server peak RSS: $((rss / 1024)) MiB (heap and stacks now: $((anon / 1024)) MiB; the rest is the database file, mapped)"
+echo "server peak RSS: $((rss / 1024)) MiB (anonymous now: $((anon / 1024)) MiB; the rest is file-backed: with SQLite, the memory-mapped database)"
