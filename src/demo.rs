@@ -335,7 +335,11 @@ fn generate_person(
         (
             "mobile",
             mobile,
-            if n % 3 == 0 { "internal" } else { "public" },
+            if n.is_multiple_of(3) {
+                "internal"
+            } else {
+                "public"
+            },
         ),
         ("email", email, "public"),
     ]

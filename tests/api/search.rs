@@ -237,3 +237,67 @@ async fn one_box_search_needs_something_to_search_for() {
         assert!(!failing_fields(&problem).is_empty(), "{path}");
     }
 }
+
+async fn demo_directory(people: usize) -> crate::helpers::TestApp {
+    let app = crate::helpers::spawn_empty_app().await;
+    let pool =
+        pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
+    let counts = pool
+        .run(move |conn| pressdir::demo::generate(conn, people))
+        .await
+        .unwrap();
+    assert_eq!(
+        (counts.people, counts.contact_points, counts.offices),
+        (people, people * 3, 16)
+    );
+    app
+}
+
+/// What must not differ between two generations: everything but timestamps.
+fn identity(list: &Value) -> Vec<(String, String, Vec<String>)> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let values = p["contact_points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["value"].as_str().unwrap().to_string())
+                .collect();
+            (
+                p["id"].as_str().unwrap().to_string(),
+                p["full_name"].as_str().unwrap().to_string(),
+                values,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn demo_data_is_deterministic_and_searchable() {
+    let first = demo_directory(300).await;
+    let second = demo_directory(300).await;
+
+    let page = first.get_json("/api/v1/people?limit=200").await;
+    assert_eq!(
+        identity(&page),
+        identity(&second.get_json("/api/v1/people?limit=200").await)
+    );
+    let jurgen = first.get_json("/api/v1/people?q=jurgen").await;
+    let found = names(&jurgen);
+    assert!(
+        !found.is_empty() && found.iter().all(|n| n.starts_with("Jürgen")),
+        "{found:?}"
+    );
+    let phone = page["items"][0]["contact_points"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_phone = first
+        .get_json(&format!("/api/v1/people?q={}", q(&phone)))
+        .await;
+    assert_eq!(by_phone["items"][0]["id"], page["items"][0]["id"]);
+}
