@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod ingest;
 pub mod offices;
 pub mod openapi;
 pub mod ops;

@@ -76,6 +76,7 @@ diesel::table! {
         url -> Nullable<Text>,
         summary -> Nullable<Text>,
         body -> Nullable<Text>,
+        source_hash -> Nullable<Text>,
         search_text -> Text,
         name_key -> Text,
         search_rowid -> BigInt,
@@ -107,6 +108,7 @@ diesel::joinable!(people -> offices (office_id));
 diesel::joinable!(releases -> offices (office_id));
 diesel::joinable!(appearances -> releases (release_id));
 diesel::joinable!(appearances -> people (person_id));
+diesel::joinable!(contact_points -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     offices,

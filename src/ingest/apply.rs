@@ -1,0 +1,571 @@
+//! Matching an extraction against the directory and writing it, in one
+//! transaction. A dry run does the same work and rolls it back.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{ExtractedContact, Extraction, extract};
+use crate::appearances::model::AppearanceInput;
+use crate::contact_points::db::Owner;
+use crate::contact_points::model::{ContactKind, ContactPoint, ContactPointInput, canonical_value};
+use crate::db::schema::{contact_points, offices, people, releases};
+use crate::db::{DbConn, new_id, now, write_transaction};
+use crate::error::ApiError;
+use crate::offices::model::{Office, OfficeInput, OfficeKind};
+use crate::people::model::{Person, PersonInput, Role};
+use crate::releases::model::{ReleaseInput, ReleaseResponse};
+use crate::text::fold;
+use crate::validate::{self as rules};
+
+/// A release as published, and what the text does not say.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngestInput {
+    /// The release's text as published; site navigation around it is fine.
+    #[validate(length(min = 1, max = 200000), custom(function = "rules::multi_line"))]
+    #[schema(min_length = 1, max_length = 200000)]
+    pub text: String,
+    /// Overrides the title found in the text.
+    #[validate(length(min = 1, max = 500), custom(function = "rules::single_line"))]
+    #[schema(max_length = 500)]
+    pub title: Option<String>,
+    /// Where the release is published; a release with this url is not ingested twice.
+    #[validate(length(max = 2000), custom(function = "rules::http_url"))]
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    /// BCP 47 tag of the release's language.
+    #[validate(custom(function = "rules::language_tag"))]
+    #[schema(max_length = 35, example = "en")]
+    pub language: Option<String>,
+}
+
+/// What ingestion did to one record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IngestAction {
+    /// `created`, `matched` or `updated` (a dry run says what it would do).
+    pub action: String,
+    /// `office`, `person`, `contact_point`, `release` or `appearance`.
+    pub entity: String,
+    pub id: String,
+    /// A name, number or title, for people.
+    pub label: String,
+}
+
+/// The outcome of an ingestion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestResponse {
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// False when this release (same url, or same text) was ingested before:
+    /// then nothing changed and `release` is the existing one.
+    pub created: bool,
+    pub release: ReleaseResponse,
+    pub extraction: Extraction,
+    pub actions: Vec<IngestAction>,
+    /// Extraction warnings, and numbers kept as printed because they could not be read.
+    pub warnings: Vec<String>,
+}
+
+/// Identical texts, once folded (case, accents, punctuation and spacing aside).
+fn source_hash(text: &str) -> String {
+    Sha256::digest(fold(text).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Office names as compared: possessives dropped, folded.
+fn office_key(text: &str) -> String {
+    fold(&text.replace("’s ", " ").replace("'s ", " "))
+}
+
+const STOP_WORDS: &[&str] = &[
+    "iom", "the", "and", "for", "of", "in", "on", "to", "at", "de", "office",
+];
+
+fn content_words(text: &str) -> HashSet<String> {
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The office a printed office name means: same name, or same city.
+fn office_by_name<'a>(offices: &'a [Office], printed: &str) -> Option<&'a Office> {
+    let key = office_key(printed);
+    offices
+        .iter()
+        .find(|o| office_key(&o.name) == key)
+        .or_else(|| {
+            offices.iter().find(|o| {
+                o.city.as_deref().is_some_and(|city| {
+                    let city = fold(city);
+                    key == city || key.ends_with(&format!(" {city}"))
+                })
+            })
+        })
+}
+
+/// The office a quoted person's title points at: most of the office's own
+/// words (name, city, region) appear in the title. None when unclear.
+fn office_by_title<'a>(offices: &'a [Office], title: &str) -> Option<&'a Office> {
+    let title_words = content_words(title);
+    offices
+        .iter()
+        .filter_map(|o| {
+            let text = format!(
+                "{} {} {}",
+                o.name,
+                o.city.as_deref().unwrap_or(""),
+                o.region.as_deref().unwrap_or("")
+            );
+            let words = content_words(&text);
+            let score = words.intersection(&title_words).count() as f64 / words.len().max(1) as f64;
+            (score >= 0.5).then_some((score, o))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o)
+}
+
+/// `Ana María de la Cruz` → (`Ana María`, `de la Cruz`); otherwise the last word is the family name.
+fn split_name(full: &str) -> (Option<String>, Option<String>) {
+    const PARTICLES: &[&str] = &[
+        "de", "del", "della", "di", "da", "das", "dos", "du", "van", "von", "der", "den", "le",
+        "la", "al", "el", "bin", "ibn",
+    ];
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let family_start = words
+        .iter()
+        .position(|w| PARTICLES.contains(w))
+        .filter(|&i| i > 0)
+        .unwrap_or(words.len().saturating_sub(1));
+    if family_start == 0 {
+        return (None, Some(full.to_string()));
+    }
+    (
+        Some(words[..family_start].join(" ")),
+        Some(words[family_start..].join(" ")),
+    )
+}
+
+struct Run<'a> {
+    conn: &'a mut DbConn,
+    offices: Vec<Office>,
+    actions: Vec<IngestAction>,
+    warnings: Vec<String>,
+}
+
+impl Run<'_> {
+    fn note(&mut self, action: &str, entity: &str, id: &str, label: &str) {
+        self.actions.push(IngestAction {
+            action: action.into(),
+            entity: entity.into(),
+            id: id.into(),
+            label: label.into(),
+        });
+    }
+
+    /// The office a media contact's "at …" names, created when unknown.
+    fn office_for_contact(&mut self, printed: &str) -> Result<Office, ApiError> {
+        if let Some(office) = office_by_name(&self.offices, printed).cloned() {
+            self.note("matched", "office", &office.id, &office.name);
+            return Ok(office);
+        }
+        let name = printed.replace("’s ", " ").replace("'s ", " ");
+        let input = OfficeInput {
+            slug: None,
+            name: name.trim().to_string(),
+            kind: OfficeKind::Other,
+            parent_id: None,
+            city: None,
+            country_code: None,
+            region: None,
+            timezone: None,
+            address: None,
+            website: None,
+        };
+        let office = crate::offices::db::insert_in_transaction(self.conn, input)?;
+        self.note("created", "office", &office.id, &office.name);
+        self.offices.push(office.clone());
+        Ok(office)
+    }
+
+    /// A person with this email, or this name at this office; created otherwise.
+    fn person(
+        &mut self,
+        name: &str,
+        title: Option<&str>,
+        office: Option<&Office>,
+        emails: &[String],
+    ) -> Result<Person, ApiError> {
+        let by_email: Option<String> = if emails.is_empty() {
+            None
+        } else {
+            contact_points::table
+                .inner_join(people::table)
+                .filter(contact_points::value.eq_any(emails))
+                .filter(contact_points::kind.eq(ContactKind::Email.as_str()))
+                .filter(contact_points::archived_at.is_null())
+                .filter(people::archived_at.is_null())
+                .select(people::id)
+                .first(self.conn)
+                .optional()?
+        };
+        let found = match by_email {
+            Some(id) => Some(id),
+            None => {
+                let mut candidates = people::table
+                    .filter(people::name_key.eq(fold(name)))
+                    .filter(people::archived_at.is_null())
+                    .select((people::id, people::office_id))
+                    .load::<(String, Option<String>)>(self.conn)?;
+                if let Some(office) = office {
+                    candidates.retain(|(_, o)| o.as_deref() == Some(office.id.as_str()));
+                }
+                (candidates.len() == 1).then(|| candidates.remove(0).0)
+            }
+        };
+        if let Some(id) = found {
+            let person = crate::people::db::find_person(self.conn, &id, false)?;
+            if let (None, Some(title)) = (&person.job_title, title) {
+                // A title as printed fills an empty job title; it never replaces one.
+                diesel::update(people::table.find(&person.id))
+                    .set((
+                        people::job_title.eq(title),
+                        people::version.eq(people::version + 1),
+                        people::updated_at.eq(now()),
+                    ))
+                    .execute(self.conn)?;
+                crate::people::db::refresh_search(self.conn, &person.id)?;
+                self.note("updated", "person", &person.id, &person.full_name);
+                return Ok(crate::people::db::find_person(self.conn, &id, false)?);
+            }
+            self.note("matched", "person", &person.id, &person.full_name);
+            return Ok(person);
+        }
+        let (given_name, family_name) = split_name(name);
+        let input = PersonInput {
+            slug: None,
+            full_name: name.to_string(),
+            given_name,
+            family_name,
+            job_title: title.map(str::to_string),
+            office_id: office.map(|o| o.id.clone()),
+            languages: vec![],
+            topics: vec![],
+            bio: None,
+        };
+        let person = crate::people::db::insert_in_transaction(self.conn, input)?;
+        self.note("created", "person", &person.id, &person.full_name);
+        Ok(person)
+    }
+
+    /// Adds a contact's phones and emails the person does not have yet.
+    fn contact_points(
+        &mut self,
+        person: &Person,
+        contact: &ExtractedContact,
+        region: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let existing: Vec<(String, String)> = contact_points::table
+            .filter(contact_points::person_id.eq(&person.id))
+            .filter(contact_points::archived_at.is_null())
+            .select((contact_points::kind, contact_points::value))
+            .load(self.conn)?;
+        let mut kinds: HashSet<String> = existing.iter().map(|(k, _)| k.clone()).collect();
+        let mut values: HashSet<String> = existing.into_iter().map(|(_, v)| v).collect();
+        let items = contact
+            .phones
+            .iter()
+            .map(|p| (p.kind, p.display.clone(), p.label.clone()))
+            .chain(
+                contact
+                    .emails
+                    .iter()
+                    .map(|e| (ContactKind::Email, e.value.clone(), e.label.clone())),
+            );
+        for (kind, printed, label) in items {
+            let canonical = canonical_value(kind, &printed, region).ok();
+            let value = canonical.clone().unwrap_or_else(|| printed.clone());
+            if !values.insert(value.clone()) {
+                continue;
+            }
+            let is_primary = kinds.insert(kind.as_str().to_string());
+            let cp = if canonical.is_some() {
+                let input = ContactPointInput {
+                    kind,
+                    value: printed.clone(),
+                    display: None,
+                    label,
+                    visibility: None,
+                    is_primary: Some(is_primary),
+                };
+                crate::contact_points::db::insert_in_transaction(
+                    self.conn,
+                    &Owner::Person(person.id.clone()),
+                    input,
+                )?
+            } else {
+                // Not dropped, not invented: kept as printed, with a warning.
+                self.warnings.push(format!(
+                    "Kept \"{printed}\" for {} as printed: it does not read as a {}.",
+                    person.full_name,
+                    kind.as_str()
+                ));
+                let at = now();
+                let cp = ContactPoint {
+                    id: new_id(),
+                    person_id: Some(person.id.clone()),
+                    office_id: None,
+                    kind: kind.as_str().into(),
+                    value: printed.clone(),
+                    display: printed.clone(),
+                    label,
+                    visibility: "public".into(),
+                    is_primary,
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                    archived_at: None,
+                };
+                diesel::insert_into(contact_points::table)
+                    .values(&cp)
+                    .execute(self.conn)?;
+                crate::people::db::refresh_search(self.conn, &person.id)?;
+                cp
+            };
+            self.note("created", "contact_point", &cp.id, &cp.display);
+        }
+        Ok(())
+    }
+}
+
+/// Ingests a release in its own transaction; a dry run rolls everything back.
+pub fn ingest(
+    conn: &mut DbConn,
+    input: IngestInput,
+    dry_run: bool,
+) -> Result<IngestResponse, ApiError> {
+    enum Outcome {
+        Failed(ApiError),
+        RolledBack(Box<IngestResponse>),
+    }
+    impl From<diesel::result::Error> for Outcome {
+        fn from(e: diesel::result::Error) -> Self {
+            Outcome::Failed(e.into())
+        }
+    }
+    let result = write_transaction(conn, |conn| {
+        let mut response = ingest_in_transaction(conn, input).map_err(Outcome::Failed)?;
+        if dry_run {
+            response.dry_run = true;
+            return Err(Outcome::RolledBack(Box::new(response)));
+        }
+        Ok(response)
+    });
+    match result {
+        Ok(response) => Ok(response),
+        Err(Outcome::RolledBack(response)) => Ok(*response),
+        Err(Outcome::Failed(error)) => Err(error),
+    }
+}
+
+/// The ingestion itself, for callers that already hold a transaction (the seed).
+pub fn ingest_in_transaction(
+    conn: &mut DbConn,
+    mut input: IngestInput,
+) -> Result<IngestResponse, ApiError> {
+    rules::trim_opt(&mut input.title);
+    rules::trim_opt(&mut input.url);
+    rules::trim_opt(&mut input.language);
+    if input.text.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "text",
+            "length",
+            "text must not be empty",
+        ));
+    }
+    crate::validate::into_result(crate::validate::errors_of(&input))?;
+    let extraction = extract(&input.text, input.title.as_deref());
+    let hash = source_hash(&input.text);
+
+    // The same release again (same url, or same text) changes nothing.
+    let mut existing = releases::table
+        .select(releases::id)
+        .filter(releases::source_hash.eq(&hash))
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(url) = &input.url {
+        existing = existing.or_filter(releases::url.eq(url.clone()));
+    }
+    if let Some(id) = existing.first::<String>(conn).optional()? {
+        let release = crate::releases::db::find_release(conn, &id, true)?;
+        let warnings = extraction.warnings.clone();
+        return Ok(IngestResponse {
+            dry_run: false,
+            created: false,
+            release: crate::releases::db::embed_one(conn, release)?,
+            extraction,
+            actions: vec![],
+            warnings,
+        });
+    }
+
+    let Some(title) = extraction.title.clone() else {
+        return Err(ApiError::invalid(
+            "title",
+            "required",
+            "No title found in the text; send one as `title`.",
+        ));
+    };
+    let offices: Vec<Office> = offices::table
+        .filter(offices::archived_at.is_null())
+        .select(Office::as_select())
+        .load(conn)?;
+    let mut run = Run {
+        conn,
+        offices,
+        actions: vec![],
+        warnings: extraction.warnings.clone(),
+    };
+
+    let issuing = extraction
+        .dateline
+        .as_deref()
+        .and_then(|d| office_by_name(&run.offices, d.split(',').next().unwrap_or(d)))
+        .cloned();
+    let default_region = issuing.as_ref().and_then(|o| o.country_code.clone());
+
+    let mut appearances: Vec<(Person, AppearanceInput)> = vec![];
+    for quote in &extraction.quoted {
+        let office = quote
+            .title_as_printed
+            .as_deref()
+            .and_then(|t| office_by_title(&run.offices, t))
+            .cloned();
+        let person = run.person(
+            &quote.name,
+            quote.title_as_printed.as_deref(),
+            office.as_ref(),
+            &[],
+        )?;
+        let input = AppearanceInput {
+            person_id: person.id.clone(),
+            role: Role::Quoted,
+            title_as_printed: quote.title_as_printed.clone(),
+            office_as_printed: None,
+            quote: Some(quote.quote.clone()),
+            position: None,
+        };
+        appearances.push((person, input));
+    }
+    for contact in &extraction.media_contacts {
+        let office = match &contact.office_as_printed {
+            Some(printed) => Some(run.office_for_contact(printed)?),
+            None => None,
+        };
+        let region = office
+            .as_ref()
+            .and_then(|o| o.country_code.clone())
+            .or_else(|| default_region.clone());
+        let emails: Vec<String> = contact
+            .emails
+            .iter()
+            .filter_map(|e| canonical_value(ContactKind::Email, &e.value, None).ok())
+            .collect();
+        let person = run.person(
+            &contact.name,
+            contact.title_as_printed.as_deref(),
+            office.as_ref(),
+            &emails,
+        )?;
+        run.contact_points(&person, contact, region.as_deref())?;
+        let input = AppearanceInput {
+            person_id: person.id.clone(),
+            role: Role::MediaContact,
+            title_as_printed: contact.title_as_printed.clone(),
+            office_as_printed: contact.office_as_printed.clone(),
+            quote: None,
+            position: None,
+        };
+        appearances.push((person, input));
+    }
+
+    let release = crate::releases::db::insert_in_transaction(
+        run.conn,
+        ReleaseInput {
+            slug: None,
+            title,
+            dateline: extraction.dateline.clone(),
+            office_id: issuing.as_ref().map(|o| o.id.clone()),
+            published_on: input.published_on,
+            language: input.language.clone(),
+            url: input.url.clone(),
+            summary: None,
+            body: Some(extraction.body.clone()),
+        },
+    )?;
+    diesel::update(releases::table.find(&release.id))
+        .set(releases::source_hash.eq(&hash))
+        .execute(run.conn)?;
+    run.note("created", "release", &release.id, &release.title);
+    let mut linked = HashSet::new();
+    for (person, appearance) in appearances {
+        if !linked.insert((person.id.clone(), appearance.role.as_str())) {
+            continue;
+        }
+        let created =
+            crate::appearances::db::insert_in_transaction(run.conn, &release.id, appearance)?;
+        run.note("created", "appearance", &created.id, &person.full_name);
+    }
+    let release = crate::releases::db::find_release(run.conn, &release.id, true)?;
+    let release = crate::releases::db::embed_one(run.conn, release)?;
+    Ok(IngestResponse {
+        dry_run: false,
+        created: true,
+        release,
+        extraction,
+        actions: run.actions,
+        warnings: run.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_at_particles_or_before_the_last_word() {
+        assert_eq!(
+            split_name("Luca Dall’Oglio"),
+            (Some("Luca".into()), Some("Dall’Oglio".into()))
+        );
+        assert_eq!(
+            split_name("Ana María de la Cruz"),
+            (Some("Ana María".into()), Some("de la Cruz".into()))
+        );
+        assert_eq!(
+            split_name("Mary Ann Smith"),
+            (Some("Mary Ann".into()), Some("Smith".into()))
+        );
+    }
+
+    #[test]
+    fn the_same_text_hashes_the_same_whatever_the_spacing() {
+        assert_eq!(
+            source_hash("IOM  welcomes\nthe plan."),
+            source_hash("IOM welcomes the plan")
+        );
+        assert_ne!(
+            source_hash("IOM welcomes the plan"),
+            source_hash("IOM welcomes the plans")
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Release ingestion: raw release text in; release, people, contact points
+//! and appearances out, linked to what the directory already knows.
+
+pub mod apply;
+pub mod extract;
+pub mod handlers;
+
+pub use apply::{IngestInput, IngestResponse, ingest, ingest_in_transaction};
+pub use extract::{Extraction, extract};
