@@ -57,6 +57,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Ingest press releases from text files (one release per file).
+    Ingest {
+        /// Files with a release's text, as published.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Show what would be written, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Add a deterministic synthetic directory (for tests and benchmarks).
     DemoData {
         /// How many people to generate.
@@ -99,6 +108,50 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
+        }
+        Command::Ingest { files, dry_run } => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut failed = false;
+            for file in files {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let input = pressdir::ingest::IngestInput {
+                    text,
+                    ..Default::default()
+                };
+                match pressdir::ingest::ingest(&mut conn, input, dry_run) {
+                    Ok(result) => {
+                        let verb = match (result.dry_run, result.created) {
+                            (true, _) => "would ingest",
+                            (false, true) => "ingested",
+                            (false, false) => "already had",
+                        };
+                        let people = result.release.appearances.len();
+                        println!(
+                            "{}: {verb} \"{}\" ({}), {people} people",
+                            file.display(),
+                            result.release.title,
+                            result.release.slug
+                        );
+                        for warning in &result.warnings {
+                            println!("  warning: {warning}");
+                        }
+                    }
+                    Err(error) => {
+                        failed = true;
+                        eprintln!("{}: {}", file.display(), error.problem().detail);
+                    }
+                }
+            }
+            if failed {
+                Err(anyhow::anyhow!("some files were not ingested"))
+            } else {
+                Ok(())
+            }
         }
         Command::DemoData { people } => {
             let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;

@@ -211,7 +211,10 @@ impl Run<'_> {
         } else {
             contact_points::table
                 .inner_join(people::table)
-                .filter(contact_points::value.eq_any(emails))
+                .filter(
+                    crate::db::lower(contact_points::value.nullable())
+                        .eq_any(emails.iter().map(|e| e.to_lowercase())),
+                )
                 .filter(contact_points::kind.eq(ContactKind::Email.as_str()))
                 .filter(contact_points::archived_at.is_null())
                 .filter(people::archived_at.is_null())
@@ -246,7 +249,7 @@ impl Run<'_> {
                     .execute(self.conn)?;
                 crate::people::db::refresh_search(self.conn, &person.id)?;
                 self.note("updated", "person", &person.id, &person.full_name);
-                return Ok(crate::people::db::find_person(self.conn, &id, false)?);
+                return crate::people::db::find_person(self.conn, &id, false);
             }
             self.note("matched", "person", &person.id, &person.full_name);
             return Ok(person);
@@ -281,7 +284,11 @@ impl Run<'_> {
             .select((contact_points::kind, contact_points::value))
             .load(self.conn)?;
         let mut kinds: HashSet<String> = existing.iter().map(|(k, _)| k.clone()).collect();
-        let mut values: HashSet<String> = existing.into_iter().map(|(_, v)| v).collect();
+        // Compared case-insensitively: JGallo@iom.int is jgallo@iom.int.
+        let mut values: HashSet<String> = existing
+            .into_iter()
+            .map(|(_, v)| v.to_lowercase())
+            .collect();
         let items = contact
             .phones
             .iter()
@@ -295,7 +302,7 @@ impl Run<'_> {
         for (kind, printed, label) in items {
             let canonical = canonical_value(kind, &printed, region).ok();
             let value = canonical.clone().unwrap_or_else(|| printed.clone());
-            if !values.insert(value.clone()) {
+            if !values.insert(value.to_lowercase()) {
                 continue;
             }
             let is_primary = kinds.insert(kind.as_str().to_string());

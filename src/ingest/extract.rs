@@ -174,6 +174,20 @@ const NOT_NAME_WORDS: &[&str] = &[
     "https",
     "www",
     "please",
+    "officer",
+    "director",
+    "manager",
+    "coordinator",
+    "spokesperson",
+    "chief",
+    "communications",
+    "minister",
+    "secretary",
+    "president",
+    "head",
+    "senior",
+    "programme",
+    "program",
 ];
 
 /// Whether text is shaped like a person's name: no digits, no address or
@@ -331,7 +345,11 @@ fn contact_entries(block: &[&str]) -> Vec<String> {
         let starts_with_name = CONTACT_NAME
             .captures(&line)
             .is_some_and(|c| is_plausible_name(&c["name"]));
-        if starts_with_name && !starts_with_label {
+        // A name line opens a new contact unless the open one has no number or
+        // address yet (then it is that contact's title or office line).
+        let current_is_bare = current.as_deref().is_some_and(|c| !has_values(c));
+        let opens_contact = !current_is_bare || has_values(&line);
+        if starts_with_name && !starts_with_label && opens_contact {
             entries.extend(current.take());
             // Several people on one line: "A at X, Tel…, or B at Y, Tel…".
             let mut pieces = vec![];
@@ -359,6 +377,10 @@ fn contact_entries(block: &[&str]) -> Vec<String> {
     }
     entries.extend(current);
     entries
+}
+
+fn has_values(text: &str) -> bool {
+    EMAIL.is_match(text) || PHONE.is_match(text) || LABEL.is_match(text)
 }
 
 fn label_kind(label: &str) -> ContactKind {
@@ -403,17 +425,27 @@ fn parse_contact(entry: &str) -> Option<ExtractedContact> {
             });
         }
         let without_emails = EMAIL.replace_all(segment, " ");
+        let phone_label = label.filter(|l| label_kind(l) != ContactKind::Email);
+        let kind = phone_label.map(label_kind).unwrap_or(ContactKind::Phone);
+        let mut found = false;
         for phone in PHONE.find_iter(&without_emails) {
-            let kind = label
-                .map(label_kind)
-                .filter(|k| *k != ContactKind::Email)
-                .unwrap_or(ContactKind::Phone);
+            found = true;
             phones.push(ExtractedPhone {
                 kind,
-                label: label
-                    .filter(|l| label_kind(l) != ContactKind::Email)
-                    .map(str::to_string),
+                label: phone_label.map(str::to_string),
                 display: phone.as_str().trim().to_string(),
+            });
+        }
+        // A phone label followed by something that is not a number: kept as
+        // printed (ingestion warns), never dropped.
+        let leftover = without_emails
+            .trim()
+            .trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+        if !found && phone_label.is_some() && !leftover.is_empty() {
+            phones.push(ExtractedPhone {
+                kind,
+                label: phone_label.map(str::to_string),
+                display: leftover.to_string(),
             });
         }
     };
@@ -463,12 +495,20 @@ fn parse_contact(entry: &str) -> Option<ExtractedContact> {
 }
 
 fn looks_like_office(text: &str) -> bool {
-    let folded = crate::text::fold(text);
-    [
-        "iom", "office", "mission", "bureau", "agency", "ministry", "un ", "unit",
-    ]
-    .iter()
-    .any(|w| folded.contains(w))
+    const OFFICE_WORDS: &[&str] = &[
+        "iom",
+        "office",
+        "mission",
+        "bureau",
+        "agency",
+        "ministry",
+        "un",
+        "unit",
+        "headquarters",
+    ];
+    crate::text::fold(text)
+        .split(' ')
+        .any(|w| OFFICE_WORDS.contains(&w))
 }
 
 fn extract_contacts(block: &[&str], warnings: &mut Vec<String>) -> Vec<ExtractedContact> {

@@ -7,7 +7,8 @@ pub mod model;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::list_releases)
+    cfg.service(crate::ingest::handlers::ingest_release)
+        .service(handlers::list_releases)
         .service(handlers::create_release)
         .service(handlers::get_release)
         .service(handlers::update_release)

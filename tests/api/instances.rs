@@ -240,3 +240,32 @@ async fn sqlite_and_postgres_give_the_same_answers() {
         );
     }
 }
+
+#[tokio::test]
+async fn ingest_command_reads_files_and_does_not_ingest_twice() {
+    let (_db, url) = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("release.txt");
+    std::fs::write(&file, "IOM Opens Office in Lima\nLima – IOM opened a new office in Lima today to support migrants from the region.\n“We are here to help,” said Rosa Quispe, IOM Peru Chief of Mission.").unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_pressdir"))
+            .args(["ingest", file.to_str().unwrap()])
+            .env("PRESSDIR_DATABASE_URL", &url)
+            .env("PRESSDIR_LOG", "off")
+            .output()
+            .expect("run pressdir")
+    };
+
+    let first = run();
+    let second = run();
+
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("ingested \"IOM Opens Office in Lima\"")
+    );
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already had"));
+}

@@ -1,6 +1,7 @@
 mod contact_points;
 mod errors;
 mod helpers;
+mod ingest;
 mod instances;
 mod offices;
 mod openapi;
