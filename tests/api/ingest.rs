@@ -99,7 +99,7 @@ For media inquiries, contact Moussa Ndiaye at IOM Senegal, Tel: +221 33 869 6200
 const MEXICO: &str = "IOM Opens Migrant Resource Centre in Tapachula
 Ciudad de México – IOM opened a resource centre offering legal orientation and psychosocial support to people on the move.
 “Every person who arrives here gets information they can trust,” said Carlos Ruiz, IOM Mexico Chief of Mission.
-For more information, please contact Lucía Hernández at IOM Mexico, Tel: +52 55 5080 1234, Email: lhernandez@iom.int; or Diego Torres at IOM Mexico, Mobile: +52 1 55 1234 5678, Email: dtorres@iom.int";
+For more information, please contact Lucía Hernández at IOM Mexico, Phone: +52 55 5080 1234, Email: lhernandez@iom.int; or Diego Torres at IOM Mexico, Mob: +52 1 55 1234 5678, Email: dtorres@iom.int";
 
 const KYIV: &str = "IOM Delivers Winter Aid in Eastern Ukraine
 Kyiv – IOM has delivered heaters, blankets and cash assistance to 40,000 households ahead of winter.
@@ -287,14 +287,38 @@ fn a_continued_quote_and_no_url_or_address_taken_for_a_name() {
 fn contacts_separated_by_semicolon_or() {
     let e = extract(MEXICO, None);
 
-    assert_eq!(e.dateline.as_deref(), Some("Ciudad de México"));
-    let names: Vec<&str> = e.media_contacts.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, vec!["Lucía Hernández", "Diego Torres"]);
     assert_eq!(
-        e.media_contacts[1].phones,
-        vec![phone(Mobile, Some("Mobile"), "+52 1 55 1234 5678")]
+        e.title.as_deref(),
+        Some("IOM Opens Migrant Resource Centre in Tapachula")
     );
-    assert_eq!(e.quoted[0].name, "Carlos Ruiz");
+    assert_eq!(e.dateline.as_deref(), Some("Ciudad de México"));
+    assert_eq!(
+        e.quoted,
+        vec![quote(
+            "Carlos Ruiz",
+            Some("IOM Mexico Chief of Mission"),
+            "Every person who arrives here gets information they can trust"
+        )]
+    );
+    assert_eq!(
+        e.media_contacts,
+        vec![
+            contact(
+                "Lucía Hernández",
+                None,
+                Some("IOM Mexico"),
+                vec![phone(Phone, Some("Phone"), "+52 55 5080 1234")],
+                vec![email(Some("Email"), "lhernandez@iom.int")]
+            ),
+            contact(
+                "Diego Torres",
+                None,
+                Some("IOM Mexico"),
+                vec![phone(Mobile, Some("Mob"), "+52 1 55 1234 5678")],
+                vec![email(Some("Email"), "dtorres@iom.int")]
+            ),
+        ]
+    );
 }
 
 #[test]
