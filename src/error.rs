@@ -61,6 +61,8 @@ pub enum ApiError {
     },
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    #[error("forbidden: {detail}")]
+    Forbidden { detail: String, scope: &'static str },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("method not allowed")]
@@ -123,6 +125,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => ("bad-request", "Bad request"),
             Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
+            Self::Forbidden { .. } => ("forbidden", "Forbidden"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
@@ -138,7 +141,7 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => detail.clone(),
+            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } | Self::Forbidden { detail, .. } => detail.clone(),
             Self::Unauthorized(d)
             | Self::NotFound(d)
             | Self::NotAcceptable(d)
@@ -181,6 +184,7 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -203,11 +207,22 @@ impl ResponseError for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         ));
-        if let Self::Unauthorized(_) = self {
-            response.insert_header((
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"pressdir\""),
-            ));
+        match self {
+            Self::Unauthorized(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"pressdir\""),
+                ));
+            }
+            Self::Forbidden { scope, .. } => {
+                let challenge = format!(
+                    "Bearer realm=\"pressdir\", error=\"insufficient_scope\", scope=\"{scope}\""
+                );
+                if let Ok(value) = HeaderValue::from_str(&challenge) {
+                    response.insert_header((header::WWW_AUTHENTICATE, value));
+                }
+            }
+            _ => {}
         }
         if let Self::Unavailable(_) = self {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));

@@ -368,17 +368,6 @@ pub fn list<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>
     response.json(body)
 }
 
-/// Archived rows are tombstones for syncing partners; seeing them needs a key
-/// with `read:internal`, which arrives with API keys.
-pub fn allow_archived(include_archived: Option<bool>) -> Result<bool, ApiError> {
-    if include_archived.unwrap_or(false) {
-        return Err(ApiError::Unauthorized(
-            "include_archived=true needs an API key with the read:internal scope.".into(),
-        ));
-    }
-    Ok(false)
-}
-
 /// Declares a list response type: `{"items": [...], "next_cursor": ...}`.
 #[macro_export]
 macro_rules! page_type {

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod keys;
 pub mod offices;
 pub mod openapi;
 pub mod ops;

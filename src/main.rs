@@ -57,6 +57,11 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// Ingest press releases from text files (one release per file).
     Ingest {
         /// Files with a release's text, as published.
@@ -72,6 +77,23 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         people: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Create a key; its token is printed alone on the last line, once.
+    Create {
+        /// Who uses the key (it names the actor in the audit trail).
+        #[arg(long)]
+        name: String,
+        /// read:internal, write or admin; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+    /// List keys (never their tokens).
+    List,
+    /// Revoke a key by id or name.
+    Revoke { key: String },
 }
 
 fn init_tracing() {
@@ -108,6 +130,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
+        }
+        Command::Keys { action } => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let problem = |e: pressdir::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
+            match action {
+                KeysAction::Create { name, scopes } => {
+                    let scopes = scopes
+                        .iter()
+                        .map(|s| {
+                            pressdir::keys::Scope::parse(s).ok_or_else(|| {
+                                anyhow::anyhow!(
+                                    "unknown scope '{s}': use read:internal, write or admin"
+                                )
+                            })
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    let created = pressdir::keys::db::create_key(&mut conn, &name, &scopes)
+                        .map_err(problem)?;
+                    eprintln!(
+                        "created key '{}' ({}); keep the token below, it is not shown again",
+                        created.key.name, created.key.id
+                    );
+                    println!("{}", created.token);
+                }
+                KeysAction::List => {
+                    for key in pressdir::keys::db::list_keys(&mut conn)? {
+                        let state = if key.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
+                        println!("{}  {}  [{}]  {state}", key.id, key.name, key.scopes);
+                    }
+                }
+                KeysAction::Revoke { key } => {
+                    let revoked =
+                        pressdir::keys::db::revoke_key(&mut conn, &key).map_err(problem)?;
+                    println!("revoked {} ({})", revoked.name, revoked.id);
+                }
+            }
+            Ok(())
         }
         Command::Ingest { files, dry_run } => {
             let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;

@@ -17,11 +17,52 @@ use crate::error::Problem;
         (name = "contact-points", description = "Phones and emails of people and offices."),
         (name = "releases", description = "Press releases and the people who appear in them."),
         (name = "search", description = "One box over people, offices and releases."),
+        (name = "api-keys", description = "API keys and their scopes (admin)."),
         (name = "operations", description = "Health and the API description.")
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// `Authorization: Bearer <key>`; reads need no key.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key (`pressdir keys create`). Scopes: read:internal, write, admin (admin implies the others)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Errors of admin-only operations.
+#[derive(IntoResponses)]
+pub enum AdminErrors {
+    /// No key, or an unknown or revoked one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The key lacks the admin scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
 
 /// Errors any list can answer.
 #[derive(IntoResponses)]
@@ -29,9 +70,12 @@ pub enum ListErrors {
     /// A query parameter is malformed, unknown or out of range.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(Problem),
-    /// `include_archived=true` without a key that may see archived rows.
+    /// `include_archived=true` without a key, or with an unknown or revoked key.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(Problem),
+    /// `include_archived=true` with a key that lacks read:internal.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
     /// The parent resource does not exist.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
@@ -49,6 +93,9 @@ pub enum ReadErrors {
     /// `If-None-Match` matches the current ETag.
     #[response(status = 304)]
     NotModified,
+    /// An unknown or revoked key was sent.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
     /// No such resource (or the caller may not see it).
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
@@ -66,6 +113,12 @@ pub enum CreateErrors {
     /// Malformed JSON.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(Problem),
+    /// No key, or an unknown or revoked one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The key lacks the needed scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
     /// The parent resource does not exist.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
@@ -95,6 +148,12 @@ pub enum UpdateErrors {
     /// Malformed JSON.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(Problem),
+    /// No key, or an unknown or revoked one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The key lacks the needed scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
     /// No such resource.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
@@ -124,6 +183,12 @@ pub enum UpdateErrors {
 /// Errors an archive (`DELETE`) can answer.
 #[derive(IntoResponses)]
 pub enum ArchiveErrors {
+    /// No key, or an unknown or revoked one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The key lacks the needed scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
     /// No such resource.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),

@@ -39,17 +39,20 @@ pub async fn list_release_appearances(
 /// Link a person to a release in a role.
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Release id or slug")),
     request_body = AppearanceInput,
     responses((status = 201, body = AppearanceResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/appearances")]
 pub async fn create_appearance(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     JsonBody(input): JsonBody<AppearanceInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let appearance = pool
         .run(move |conn| db::insert_appearance(conn, &id, input))
         .await?;
@@ -65,15 +68,18 @@ pub async fn create_appearance(
 /// Unlink a person from a release (the link is archived, not destroyed).
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Appearance id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     responses((status = 204, description = "Archived"), ArchiveErrors)
 )]
 #[delete("/{id}")]
 pub async fn archive_appearance(
+    caller: crate::keys::Caller,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     pool.run(move |conn| db::archive_appearance(conn, &id, &precondition))
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -16,6 +16,7 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 async fn list_for(
     req: &HttpRequest,
     pool: &DbPool,
+    audience: Audience,
     owner: impl FnOnce(&mut crate::db::DbConn) -> Result<Owner, ApiError> + Send + 'static,
     query: ContactPointListQuery,
 ) -> Result<HttpResponse, ApiError> {
@@ -23,7 +24,7 @@ async fn list_for(
     let page = pool
         .run(move |conn| {
             let owner = owner(conn)?;
-            Ok(db::list_for_owner(conn, &owner, &page, Audience::Public)?)
+            Ok(db::list_for_owner(conn, &owner, &page, audience)?)
         })
         .await?;
     let body = ContactPointList::from(page.map(ContactPointResponse::from));
@@ -79,28 +80,39 @@ fn office_owner(
 )]
 #[get("/{id}/contact-points")]
 pub async fn list_person_contact_points(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<ContactPointListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    list_for(&req, &pool, person_owner(id.into_inner()), query).await
+    list_for(
+        &req,
+        &pool,
+        caller.audience(),
+        person_owner(id.into_inner()),
+        query,
+    )
+    .await
 }
 
 /// Add a phone or email to a person.
 #[utoipa::path(
     tag = "contact-points",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug")),
     request_body = ContactPointInput,
     responses((status = 201, body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/contact-points")]
 pub async fn create_person_contact_point(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     JsonBody(input): JsonBody<ContactPointInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     create_for(&req, &pool, person_owner(id.into_inner()), input).await
 }
 
@@ -112,28 +124,39 @@ pub async fn create_person_contact_point(
 )]
 #[get("/{id}/contact-points")]
 pub async fn list_office_contact_points(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<ContactPointListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    list_for(&req, &pool, office_owner(id.into_inner()), query).await
+    list_for(
+        &req,
+        &pool,
+        caller.audience(),
+        office_owner(id.into_inner()),
+        query,
+    )
+    .await
 }
 
 /// Add a phone or email to an office.
 #[utoipa::path(
     tag = "contact-points",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug")),
     request_body = ContactPointInput,
     responses((status = 201, body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/contact-points")]
 pub async fn create_office_contact_point(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     JsonBody(input): JsonBody<ContactPointInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     create_for(&req, &pool, office_owner(id.into_inner()), input).await
 }
 
@@ -145,12 +168,14 @@ pub async fn create_office_contact_point(
 )]
 #[get("/{id}")]
 pub async fn get_contact_point(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let audience = caller.audience();
     let cp = pool
-        .run(move |conn| db::find_contact_point(conn, &id, Audience::Public))
+        .run(move |conn| db::find_contact_point(conn, &id, audience))
         .await?;
     Ok(http::single(
         &req,
@@ -163,18 +188,21 @@ pub async fn get_contact_point(
 /// Update a contact point.
 #[utoipa::path(
     tag = "contact-points",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Contact point id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = ContactPointPatch,
     responses((status = 200, body = ContactPointResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_contact_point(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
     JsonBody(patch): JsonBody<ContactPointPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let cp = pool
         .run(move |conn| db::update_contact_point(conn, &id, patch, &precondition))
         .await?;
@@ -189,15 +217,18 @@ pub async fn update_contact_point(
 /// Remove a contact point (it is archived, not destroyed).
 #[utoipa::path(
     tag = "contact-points",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Contact point id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     responses((status = 204, description = "Archived"), ArchiveErrors)
 )]
 #[delete("/{id}")]
 pub async fn archive_contact_point(
+    caller: crate::keys::Caller,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     pool.run(move |conn| db::archive_contact_point(conn, &id, &precondition))
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -117,3 +117,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     releases,
     appearances
 );
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

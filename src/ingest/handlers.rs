@@ -29,6 +29,7 @@ pub struct IngestParams {
 /// url, or same text) was ingested before, changing nothing, or for a dry run.
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     params(IngestParams),
     request_body(content((IngestInput = "application/json"), (String = "text/plain"))),
     responses(
@@ -39,11 +40,13 @@ pub struct IngestParams {
 )]
 #[post("/ingest")]
 pub async fn ingest_release(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     QueryParams(params): QueryParams<IngestParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let mime = req.mime_type().ok().flatten();
     let input: IngestInput = match mime
         .as_ref()

@@ -20,12 +20,13 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 )]
 #[get("")]
 pub async fn list_offices(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     QueryParams(query): QueryParams<OfficeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let archived = http::allow_archived(query.include_archived)?;
+    let archived = caller.allow_archived(query.include_archived)?;
     let page = pool
         .run(move |conn| db::list_offices(conn, &query, &page, archived))
         .await?;
@@ -36,15 +37,18 @@ pub async fn list_offices(
 /// Create an office.
 #[utoipa::path(
     tag = "offices",
+    security(("bearer" = ["write"])),
     request_body = OfficeInput,
     responses((status = 201, body = OfficeResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_office(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     JsonBody(input): JsonBody<OfficeInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let office = pool.run(move |conn| db::insert_office(conn, input)).await?;
     let location = format!("/api/v1/offices/{}", office.id);
     Ok(http::created(
@@ -83,18 +87,21 @@ pub async fn get_office(
 /// Members left out stay as they are; `null` clears an optional member.
 #[utoipa::path(
     tag = "offices",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the office changed since")),
     request_body = OfficePatch,
     responses((status = 200, body = OfficeResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_office(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
     JsonBody(patch): JsonBody<OfficePatch>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let office = pool
         .run(move |conn| db::update_office(conn, &id, patch, &precondition))
         .await?;
@@ -111,15 +118,18 @@ pub async fn update_office(
 /// Refused (409) while active people or offices depend on it.
 #[utoipa::path(
     tag = "offices",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     responses((status = 204, description = "Archived"), ArchiveErrors)
 )]
 #[delete("/{id}")]
 pub async fn archive_office(
+    caller: crate::keys::Caller,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     pool.run(move |conn| db::archive_office(conn, &id, &precondition))
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::db;
 use super::model::{PersonInput, PersonList, PersonListQuery, PersonPatch, PersonResponse};
-use crate::contact_points::db::Audience;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
@@ -14,14 +13,16 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 async fn list(
     req: &HttpRequest,
     pool: &DbPool,
+    caller: &crate::keys::Caller,
     query: PersonListQuery,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let archived = http::allow_archived(query.include_archived)?;
+    let archived = caller.allow_archived(query.include_archived)?;
+    let audience = caller.audience();
     let page = pool
         .run(move |conn| {
             let page = db::list_people(conn, &query, &page, archived)?;
-            let items = db::embed(conn, page.items, Audience::Public)?;
+            let items = db::embed(conn, page.items, audience)?;
             Ok(PersonList {
                 items,
                 next_cursor: page.next_cursor,
@@ -42,11 +43,12 @@ async fn list(
 )]
 #[get("")]
 pub async fn list_people(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     QueryParams(query): QueryParams<PersonListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    list(&req, &pool, query).await
+    list(&req, &pool, &caller, query).await
 }
 
 /// List the people at an office.
@@ -57,6 +59,7 @@ pub async fn list_people(
 )]
 #[get("/{id}/people")]
 pub async fn list_office_people(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
@@ -67,25 +70,29 @@ pub async fn list_office_people(
         .run(move |conn| crate::offices::db::find_office(conn, &key, false))
         .await?;
     query.office = Some(office.id);
-    list(&req, &pool, query).await
+    list(&req, &pool, &caller, query).await
 }
 
 /// Create a person.
 #[utoipa::path(
     tag = "people",
+    security(("bearer" = ["write"])),
     request_body = PersonInput,
     responses((status = 201, body = PersonResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_person(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
+    let audience = caller.audience();
     let person = pool
         .run(move |conn| {
             let person = db::insert_person(conn, input)?;
-            Ok(db::embed_one(conn, person, Audience::Public)?)
+            Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
     let location = format!("/api/v1/people/{}", person.id);
@@ -100,14 +107,16 @@ pub async fn create_person(
 )]
 #[get("/{id}")]
 pub async fn get_person(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let audience = caller.audience();
     let person = pool
         .run(move |conn| {
             let person = db::find_person(conn, &id, false)?;
-            Ok(db::embed_one(conn, person, Audience::Public)?)
+            Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
     Ok(http::single(&req, StatusCode::OK, person.version, &person))
@@ -118,22 +127,26 @@ pub async fn get_person(
 /// Members left out stay as they are; `null` clears an optional member.
 #[utoipa::path(
     tag = "people",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the person changed since")),
     request_body = PersonPatch,
     responses((status = 200, body = PersonResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_person(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
     JsonBody(patch): JsonBody<PersonPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
+    let audience = caller.audience();
     let person = pool
         .run(move |conn| {
             let person = db::update_person(conn, &id, patch, &precondition)?;
-            Ok(db::embed_one(conn, person, Audience::Public)?)
+            Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
     Ok(http::single(&req, StatusCode::OK, person.version, &person))
@@ -142,15 +155,18 @@ pub async fn update_person(
 /// Archive a person.
 #[utoipa::path(
     tag = "people",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     responses((status = 204, description = "Archived"), ArchiveErrors)
 )]
 #[delete("/{id}")]
 pub async fn archive_person(
+    caller: crate::keys::Caller,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     pool.run(move |conn| db::archive_person(conn, &id, &precondition))
         .await?;
     Ok(HttpResponse::NoContent().finish())

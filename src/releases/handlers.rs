@@ -22,12 +22,13 @@ use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, Update
 )]
 #[get("")]
 pub async fn list_releases(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     QueryParams(query): QueryParams<ReleaseListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let archived = http::allow_archived(query.include_archived)?;
+    let archived = caller.allow_archived(query.include_archived)?;
     let body = pool
         .run(move |conn| {
             let page = db::list_releases(conn, &query, &page, archived)?;
@@ -45,15 +46,18 @@ pub async fn list_releases(
 /// Link people to it with `POST /releases/{id}/appearances`.
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     request_body = ReleaseInput,
     responses((status = 201, body = super::model::ReleaseResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_release(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     JsonBody(input): JsonBody<ReleaseInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let release = pool
         .run(move |conn| {
             let release = db::insert_release(conn, input)?;
@@ -95,18 +99,21 @@ pub async fn get_release(
 /// Members left out stay as they are; `null` clears an optional member.
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Release id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the release changed since")),
     request_body = ReleasePatch,
     responses((status = 200, body = super::model::ReleaseResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_release(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
     JsonBody(patch): JsonBody<ReleasePatch>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     let release = pool
         .run(move |conn| {
             let release = db::update_release(conn, &id, patch, &precondition)?;
@@ -124,15 +131,18 @@ pub async fn update_release(
 /// Archive a release.
 #[utoipa::path(
     tag = "releases",
+    security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Release id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     responses((status = 204, description = "Archived"), ArchiveErrors)
 )]
 #[delete("/{id}")]
 pub async fn archive_release(
+    caller: crate::keys::Caller,
     pool: web::Data<DbPool>,
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(crate::keys::Scope::Write)?;
     pool.run(move |conn| db::archive_release(conn, &id, &precondition))
         .await?;
     Ok(HttpResponse::NoContent().finish())

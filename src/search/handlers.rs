@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::SearchQuery;
-use crate::contact_points::db::Audience;
 use crate::error::ApiError;
 use crate::http::{self, PageRequest, QueryParams, ReadPool};
 use crate::offices::model::{OfficeListQuery, OfficeResponse};
@@ -119,6 +118,7 @@ fn resume_in(hit_type: HitType, after: &Key) -> String {
 #[utoipa::path(tag = "search", params(SearchParams), responses((status = 200, body = SearchResults), ListErrors))]
 #[get("/search")]
 pub async fn search(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     QueryParams(params): QueryParams<SearchParams>,
@@ -135,6 +135,7 @@ pub async fn search(
     let page = PageRequest::new(params.limit, params.cursor.as_deref())?;
     let after = page.after.as_deref().map(decode_key).transpose()?;
     let only = params.hit_type;
+    let audience = caller.audience();
     let wanted = move |t: HitType| only.is_none_or(|only| only == t);
     let q = Some(params.q.clone());
     let body = pool
@@ -168,7 +169,7 @@ pub async fn search(
                         )
                     })
                     .collect();
-                let people = crate::people::db::embed(conn, found.items, Audience::Public)?;
+                let people = crate::people::db::embed(conn, found.items, audience)?;
                 hits.extend(
                     keys.into_iter()
                         .zip(people.into_iter().map(SearchHit::Person)),

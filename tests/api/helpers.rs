@@ -72,7 +72,10 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub address: String,
+    /// Sends an admin key with every request.
     pub client: Client,
+    /// Sends no key: what the public sees.
+    pub public: Client,
     pub database_url: String,
     /// The primary's pool, as the server uses it.
     pub primary: pressdir::db::DbPool,
@@ -109,10 +112,12 @@ pub async fn spawn_on(
     let app = Application::build(&settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (primary, replica) = (app.pool(), app.replica());
+    let admin_token = create_key(&primary, "test-admin", &[pressdir::keys::Scope::Admin]);
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: Client::new(),
+        client: client_with(&admin_token),
+        public: Client::new(),
         database_url,
         primary,
         replica,
@@ -120,13 +125,37 @@ pub async fn spawn_on(
     }
 }
 
+/// A key with these scopes, straight in the database.
+pub fn create_key(
+    pool: &pressdir::db::DbPool,
+    name: &str,
+    scopes: &[pressdir::keys::Scope],
+) -> String {
+    let mut conn = pool.get().expect("connection");
+    pressdir::keys::db::create_key(&mut conn, name, scopes)
+        .expect("create key")
+        .token
+}
+
+/// A client that sends this key with every request.
+pub fn client_with(token: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
 
+    /// A public read: no key.
     pub async fn get(&self, path: &str) -> Response {
-        self.client
+        self.public
             .get(self.url(path))
             .send()
             .await

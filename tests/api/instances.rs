@@ -72,11 +72,16 @@ async fn two_instances_share_one_postgres_database_and_never_lose_an_update() {
     let Some((_db, url)) = postgres_or_skip("two_instances_share_one_postgres_database") else {
         return;
     };
-    let client = reqwest::Client::new();
     // Started together: migration and seeding must not race.
     let (a, b) = (start(&url), start(&url));
-    wait_ready(&client, &a).await;
-    wait_ready(&client, &b).await;
+    wait_ready(&reqwest::Client::new(), &a).await;
+    wait_ready(&reqwest::Client::new(), &b).await;
+    let pool = pressdir::db::DbPool::connect(&url, 1, Duration::from_secs(5)).unwrap();
+    let client = crate::helpers::client_with(&crate::helpers::create_key(
+        &pool,
+        "writer",
+        &[pressdir::keys::Scope::Write],
+    ));
 
     // Write through one, read through the other.
     let created: Value = client

@@ -1,3 +1,4 @@
+mod access;
 mod contact_points;
 mod errors;
 mod helpers;
