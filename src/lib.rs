@@ -1,6 +1,7 @@
 //! pressdir: a media-contact directory served as a typed REST API.
 
 pub mod appearances;
+pub mod audit;
 pub mod contact_points;
 pub mod db;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod openapi;
 pub mod ops;
 pub mod people;
 pub mod releases;
+pub mod restore;
 pub mod search;
 pub mod seed;
 pub mod startup;

@@ -18,6 +18,7 @@ use crate::error::Problem;
         (name = "releases", description = "Press releases and the people who appear in them."),
         (name = "search", description = "One box over people, offices and releases."),
         (name = "api-keys", description = "API keys and their scopes (admin)."),
+        (name = "audit", description = "The audit trail (admin)."),
         (name = "operations", description = "Health and the API description.")
     ),
     components(schemas(Problem)),
@@ -42,6 +43,29 @@ impl utoipa::Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Errors a restore can answer.
+#[derive(IntoResponses)]
+pub enum RestoreErrors {
+    /// No key, or an unknown or revoked one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The key lacks the admin scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such record.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Not archived, or what it depends on is archived.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// Something failed on the server; the cause is logged.
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is unavailable or busy; retry.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
 }
 
 /// Errors of admin-only operations.

@@ -60,7 +60,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/releases").configure(crate::releases::configure))
         .service(scope("/appearances").configure(crate::appearances::configure))
         .service(scope("/api-keys").configure(crate::keys::handlers::configure))
-        .service(crate::search::handlers::search);
+        .service(crate::search::handlers::search)
+        .service(crate::audit::handlers::list_audit);
 }
 
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -216,6 +216,19 @@ pub fn insert_in_transaction(
             .execute(conn)?;
     }
     crate::releases::db::touch(conn, release_id)?;
+    let action = if existing.is_some() {
+        "restore"
+    } else {
+        "create"
+    };
+    crate::audit::record(
+        conn,
+        action,
+        "appearance",
+        &appearance.id,
+        existing.as_ref(),
+        Some(&appearance),
+    )?;
     Ok(AppearanceResponse::new(
         appearance,
         PersonSummary::from(&person),
@@ -251,6 +264,14 @@ pub fn archive_appearance(
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
         crate::releases::db::touch(conn, &current.release_id)?;
+        crate::audit::record(
+            conn,
+            "archive",
+            "appearance",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
         Ok(())
     })
 }

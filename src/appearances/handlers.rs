@@ -54,7 +54,9 @@ pub async fn create_appearance(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let appearance = pool
-        .run(move |conn| db::insert_appearance(conn, &id, input))
+        .run_as(caller.actor(), move |conn| {
+            db::insert_appearance(conn, &id, input)
+        })
         .await?;
     let location = format!("/api/v1/releases/{}/appearances", appearance.release_id);
     Ok(http::created(
@@ -80,7 +82,9 @@ pub async fn archive_appearance(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run(move |conn| db::archive_appearance(conn, &id, &precondition))
-        .await?;
+    pool.run_as(caller.actor(), move |conn| {
+        db::archive_appearance(conn, &id, &precondition)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

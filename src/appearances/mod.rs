@@ -8,5 +8,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Routes under `/appearances`; the release-scoped ones are mounted by releases.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::archive_appearance);
+    cfg.service(handlers::archive_appearance)
+        .service(crate::restore::restore_appearance);
 }

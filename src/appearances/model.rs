@@ -12,7 +12,7 @@ use crate::releases::model::ReleaseSummary;
 use crate::validate::{self as rules, trim, trim_opt};
 
 /// An `appearances` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = appearances)]
 pub struct Appearance {
     pub id: String,

@@ -161,7 +161,7 @@ fn clear_other_primaries(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()
 }
 
 /// Bumps the owner's version and refreshes what it derives from its contact points.
-fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
+pub fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
     let at = now();
     if let Some(person) = &cp.person_id {
         diesel::update(people::table.find(person))
@@ -225,6 +225,7 @@ pub fn insert_in_transaction(
         .execute(conn)?;
     clear_other_primaries(conn, &cp)?;
     touch_owner(conn, &cp)?;
+    crate::audit::record(conn, "create", "contact_point", &cp.id, None, Some(&cp))?;
     Ok(cp)
 }
 
@@ -306,6 +307,14 @@ pub fn update_contact_point(
             .first(conn)?;
         clear_other_primaries(conn, &cp)?;
         touch_owner(conn, &cp)?;
+        crate::audit::record(
+            conn,
+            "update",
+            "contact_point",
+            &cp.id,
+            Some(&current),
+            Some(&cp),
+        )?;
         Ok(cp)
     })
 }
@@ -333,6 +342,14 @@ pub fn archive_contact_point(
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
         touch_owner(conn, &current)?;
+        crate::audit::record(
+            conn,
+            "archive",
+            "contact_point",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
         Ok(())
     })
 }

@@ -34,11 +34,12 @@ async fn list_for(
 async fn create_for(
     req: &HttpRequest,
     pool: &DbPool,
+    actor: String,
     owner: impl FnOnce(&mut crate::db::DbConn) -> Result<Owner, ApiError> + Send + 'static,
     input: ContactPointInput,
 ) -> Result<HttpResponse, ApiError> {
     let cp = pool
-        .run(move |conn| {
+        .run_as(actor, move |conn| {
             let owner = owner(conn)?;
             db::insert_contact_point(conn, owner, input)
         })
@@ -113,7 +114,14 @@ pub async fn create_person_contact_point(
     JsonBody(input): JsonBody<ContactPointInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    create_for(&req, &pool, person_owner(id.into_inner()), input).await
+    create_for(
+        &req,
+        &pool,
+        caller.actor(),
+        person_owner(id.into_inner()),
+        input,
+    )
+    .await
 }
 
 /// List an office's switchboard, press line and press email.
@@ -157,7 +165,14 @@ pub async fn create_office_contact_point(
     JsonBody(input): JsonBody<ContactPointInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    create_for(&req, &pool, office_owner(id.into_inner()), input).await
+    create_for(
+        &req,
+        &pool,
+        caller.actor(),
+        office_owner(id.into_inner()),
+        input,
+    )
+    .await
 }
 
 /// Get a contact point.
@@ -204,7 +219,9 @@ pub async fn update_contact_point(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let cp = pool
-        .run(move |conn| db::update_contact_point(conn, &id, patch, &precondition))
+        .run_as(caller.actor(), move |conn| {
+            db::update_contact_point(conn, &id, patch, &precondition)
+        })
         .await?;
     Ok(http::single(
         &req,
@@ -229,7 +246,9 @@ pub async fn archive_contact_point(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run(move |conn| db::archive_contact_point(conn, &id, &precondition))
-        .await?;
+    pool.run_as(caller.actor(), move |conn| {
+        db::archive_contact_point(conn, &id, &precondition)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

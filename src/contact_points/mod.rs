@@ -10,5 +10,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::get_contact_point)
         .service(handlers::update_contact_point)
-        .service(handlers::archive_contact_point);
+        .service(handlers::archive_contact_point)
+        .service(crate::restore::restore_contact_point);
 }

@@ -69,7 +69,7 @@ impl Visibility {
 }
 
 /// A `contact_points` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = contact_points)]
 pub struct ContactPoint {
     pub id: String,

@@ -249,7 +249,16 @@ impl Run<'_> {
                     .execute(self.conn)?;
                 crate::people::db::refresh_search(self.conn, &person.id)?;
                 self.note("updated", "person", &person.id, &person.full_name);
-                return crate::people::db::find_person(self.conn, &id, false);
+                let updated = crate::people::db::find_person(self.conn, &id, false)?;
+                crate::audit::record(
+                    self.conn,
+                    "update",
+                    "person",
+                    &id,
+                    Some(&person),
+                    Some(&updated),
+                )?;
+                return Ok(updated);
             }
             self.note("matched", "person", &person.id, &person.full_name);
             return Ok(person);
@@ -523,6 +532,14 @@ pub fn ingest_in_transaction(
         .set(releases::source_hash.eq(&hash))
         .execute(run.conn)?;
     run.note("created", "release", &release.id, &release.title);
+    crate::audit::record(
+        run.conn,
+        "ingest",
+        "release",
+        &release.id,
+        None,
+        Some(&extraction),
+    )?;
     let mut linked = HashSet::new();
     for (person, appearance) in appearances {
         if !linked.insert((person.id.clone(), appearance.role.as_str())) {

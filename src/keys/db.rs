@@ -147,15 +147,14 @@ pub fn create_key(
         last_used_at: None,
         revoked_at: None,
     };
+    let listed = ApiKeyResponse::from(key.clone());
     write_transaction(conn, |conn| {
         diesel::insert_into(api_keys::table)
             .values(&key)
-            .execute(conn)
+            .execute(conn)?;
+        crate::audit::record(conn, "create", "api_key", &key.id, None, Some(&listed))
     })?;
-    Ok(CreatedApiKey {
-        key: key.into(),
-        token,
-    })
+    Ok(CreatedApiKey { key: listed, token })
 }
 
 pub fn list_keys(conn: &mut DbConn) -> QueryResult<Vec<ApiKey>> {
@@ -175,6 +174,8 @@ pub fn revoke_key(conn: &mut DbConn, key: &str) -> Result<ApiKey, ApiError> {
             .optional()?
             .ok_or_else(|| ApiError::not_found("API key", key))?;
         if found.revoked_at.is_none() {
+            let before = ApiKeyResponse::from(found.clone());
+            crate::audit::record(conn, "revoke", "api_key", &found.id, Some(&before), None)?;
             diesel::update(api_keys::table.find(&found.id))
                 .set(api_keys::revoked_at.eq(now()))
                 .execute(conn)?;

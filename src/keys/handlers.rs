@@ -53,7 +53,9 @@ pub async fn create_api_key(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
     let created = pool
-        .run(move |conn| db::create_key(conn, &request.name, &request.scopes))
+        .run_as(caller.actor(), move |conn| {
+            db::create_key(conn, &request.name, &request.scopes)
+        })
         .await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -72,7 +74,8 @@ pub async fn revoke_api_key(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
-    pool.run(move |conn| db::revoke_key(conn, &id)).await?;
+    pool.run_as(caller.actor(), move |conn| db::revoke_key(conn, &id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -223,6 +223,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Of
             .values(&office)
             .execute(conn)?;
         search::index(conn, Table::Offices, &office.id, &office.search_text)?;
+        crate::audit::record(conn, "create", "office", &office.id, None, Some(&office))?;
         Ok(office)
     }
 }
@@ -275,6 +276,14 @@ pub fn update_office(
         search::index(conn, Table::Offices, &office.id, &office.search_text)?;
         // People embed their office in their search document.
         crate::people::db::refresh_search_for_office(conn, &office.id)?;
+        crate::audit::record(
+            conn,
+            "update",
+            "office",
+            &office.id,
+            Some(&current),
+            Some(&office),
+        )?;
         Ok(office)
     })
 }
@@ -321,6 +330,7 @@ pub fn archive_office(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
+        crate::audit::record(conn, "archive", "office", &current.id, Some(&current), None)?;
         Ok(())
     })
 }

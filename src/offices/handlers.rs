@@ -49,7 +49,9 @@ pub async fn create_office(
     JsonBody(input): JsonBody<OfficeInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    let office = pool.run(move |conn| db::insert_office(conn, input)).await?;
+    let office = pool
+        .run_as(caller.actor(), move |conn| db::insert_office(conn, input))
+        .await?;
     let location = format!("/api/v1/offices/{}", office.id);
     Ok(http::created(
         &req,
@@ -103,7 +105,9 @@ pub async fn update_office(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let office = pool
-        .run(move |conn| db::update_office(conn, &id, patch, &precondition))
+        .run_as(caller.actor(), move |conn| {
+            db::update_office(conn, &id, patch, &precondition)
+        })
         .await?;
     Ok(http::single(
         &req,
@@ -130,7 +134,9 @@ pub async fn archive_office(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run(move |conn| db::archive_office(conn, &id, &precondition))
-        .await?;
+    pool.run_as(caller.actor(), move |conn| {
+        db::archive_office(conn, &id, &precondition)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -14,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::archive_office)
         .service(crate::people::handlers::list_office_people)
         .service(crate::contact_points::handlers::list_office_contact_points)
-        .service(crate::contact_points::handlers::create_office_contact_point);
+        .service(crate::contact_points::handlers::create_office_contact_point)
+        .service(crate::restore::restore_office);
 }

@@ -43,7 +43,7 @@ impl OfficeKind {
 }
 
 /// An `offices` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = offices)]
 pub struct Office {
     pub id: String,
@@ -57,10 +57,13 @@ pub struct Office {
     pub timezone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
+    #[serde(skip)]
     pub search_text: String,
     /// The folded name, for ranking.
+    #[serde(skip)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
+    #[serde(skip)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -261,6 +261,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         .values(&person)
         .execute(conn)?;
     search::index(conn, Table::People, &person.id, &person.search_text)?;
+    crate::audit::record(conn, "create", "person", &person.id, None, Some(&person))?;
     Ok(person)
 }
 
@@ -306,7 +307,16 @@ pub fn update_person(
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
         refresh_search(conn, &current.id)?;
-        find_person(conn, &current.id, true)
+        let person = find_person(conn, &current.id, true)?;
+        crate::audit::record(
+            conn,
+            "update",
+            "person",
+            &person.id,
+            Some(&current),
+            Some(&person),
+        )?;
+        Ok(person)
     })
 }
 
@@ -334,6 +344,7 @@ pub fn archive_person(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
+        crate::audit::record(conn, "archive", "person", &current.id, Some(&current), None)?;
         Ok(())
     })
 }

@@ -90,7 +90,7 @@ pub async fn create_person(
     caller.require(crate::keys::Scope::Write)?;
     let audience = caller.audience();
     let person = pool
-        .run(move |conn| {
+        .run_as(caller.actor(), move |conn| {
             let person = db::insert_person(conn, input)?;
             Ok(db::embed_one(conn, person, audience)?)
         })
@@ -144,7 +144,7 @@ pub async fn update_person(
     caller.require(crate::keys::Scope::Write)?;
     let audience = caller.audience();
     let person = pool
-        .run(move |conn| {
+        .run_as(caller.actor(), move |conn| {
             let person = db::update_person(conn, &id, patch, &precondition)?;
             Ok(db::embed_one(conn, person, audience)?)
         })
@@ -167,7 +167,9 @@ pub async fn archive_person(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run(move |conn| db::archive_person(conn, &id, &precondition))
-        .await?;
+    pool.run_as(caller.actor(), move |conn| {
+        db::archive_person(conn, &id, &precondition)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

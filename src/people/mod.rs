@@ -14,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::archive_person)
         .service(crate::contact_points::handlers::list_person_contact_points)
         .service(crate::contact_points::handlers::create_person_contact_point)
-        .service(crate::releases::handlers::list_person_releases);
+        .service(crate::releases::handlers::list_person_releases)
+        .service(crate::restore::restore_person);
 }

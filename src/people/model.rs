@@ -12,7 +12,7 @@ use crate::offices::model::OfficeSummary;
 use crate::validate::{self as rules, trim, trim_opt, trim_tags};
 
 /// A `people` row. `languages` and `topics` are JSON arrays of strings.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = people)]
 pub struct Person {
     pub id: String,
@@ -25,10 +25,13 @@ pub struct Person {
     pub languages: String,
     pub topics: String,
     pub bio: Option<String>,
+    #[serde(skip)]
     pub search_text: String,
     /// The folded name, for ranking.
+    #[serde(skip)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
+    #[serde(skip)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

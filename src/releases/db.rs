@@ -260,6 +260,7 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<R
         .values(&release)
         .execute(conn)?;
     search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+    crate::audit::record(conn, "create", "release", &release.id, None, Some(&release))?;
     Ok(release)
 }
 
@@ -311,6 +312,14 @@ pub fn update_release(
         .and_then(|rows| precondition.changed_once(rows))?;
         let release = find_release(conn, &current.id, true)?;
         search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+        crate::audit::record(
+            conn,
+            "update",
+            "release",
+            &release.id,
+            Some(&current),
+            Some(&release),
+        )?;
         Ok(release)
     })
 }
@@ -337,6 +346,14 @@ pub fn archive_release(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
+        crate::audit::record(
+            conn,
+            "archive",
+            "release",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
         Ok(())
     })
 }

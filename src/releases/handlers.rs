@@ -59,7 +59,7 @@ pub async fn create_release(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let release = pool
-        .run(move |conn| {
+        .run_as(caller.actor(), move |conn| {
             let release = db::insert_release(conn, input)?;
             Ok(db::embed_one(conn, release)?)
         })
@@ -115,7 +115,7 @@ pub async fn update_release(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let release = pool
-        .run(move |conn| {
+        .run_as(caller.actor(), move |conn| {
             let release = db::update_release(conn, &id, patch, &precondition)?;
             Ok(db::embed_one(conn, release)?)
         })
@@ -143,8 +143,10 @@ pub async fn archive_release(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run(move |conn| db::archive_release(conn, &id, &precondition))
-        .await?;
+    pool.run_as(caller.actor(), move |conn| {
+        db::archive_release(conn, &id, &precondition)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -14,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::update_release)
         .service(handlers::archive_release)
         .service(crate::appearances::handlers::list_release_appearances)
-        .service(crate::appearances::handlers::create_appearance);
+        .service(crate::appearances::handlers::create_appearance)
+        .service(crate::restore::restore_release);
 }

@@ -13,7 +13,7 @@ use crate::people::model::Role;
 use crate::validate::{self as rules, trim, trim_opt};
 
 /// A `releases` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = releases)]
 pub struct Release {
     pub id: String,
@@ -26,10 +26,13 @@ pub struct Release {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
+    #[serde(skip)]
     pub search_text: String,
     /// The folded name, for ranking.
+    #[serde(skip)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
+    #[serde(skip)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

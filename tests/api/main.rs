@@ -1,4 +1,5 @@
 mod access;
+mod audit;
 mod contact_points;
 mod errors;
 mod helpers;

@@ -1,0 +1,176 @@
+//! The audit trail: one row per write, in the write's own transaction, with
+//! the actor (the key's name, or `cli`) and the record before and after.
+
+pub mod handlers;
+
+use std::cell::RefCell;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{DbConn, MultiBackend, new_id, now};
+use crate::error::ApiError;
+use crate::http::{Page, PageRequest};
+
+thread_local! {
+    /// Who the write on this thread is for. Set by `DbPool::run_as` around
+    /// one unit of work, so the db layer need not pass it through every call.
+    static ACTOR: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `actor` as the author of every write it makes.
+pub fn as_actor<T>(actor: &str, f: impl FnOnce() -> T) -> T {
+    let previous = ACTOR.with(|a| a.replace(Some(actor.to_string())));
+    let result = f();
+    ACTOR.with(|a| *a.borrow_mut() = previous);
+    result
+}
+
+/// The current actor; work started outside a request (the CLI, seeding) is `cli`.
+pub fn actor() -> String {
+    ACTOR
+        .with(|a| a.borrow().clone())
+        .unwrap_or_else(|| "cli".into())
+}
+
+fn json<T: Serialize>(value: Option<&T>) -> Option<String> {
+    value.and_then(|v| serde_json::to_string(v).ok())
+}
+
+/// Records one write. `before`/`after` are the record's states (absent on create / archive-less actions).
+pub fn record<T: Serialize>(
+    conn: &mut DbConn,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> QueryResult<()> {
+    // The only backend difference: PostgreSQL keeps the states as jsonb.
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            "INSERT INTO audit_log (id, at, actor, action, entity_type, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        }
+        DbConn::Pg(_) => {
+            "INSERT INTO audit_log (id, at, actor, action, entity_type, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)"
+        }
+    };
+    diesel::sql_query(sql)
+        .bind::<Text, _>(new_id())
+        .bind::<Timestamp, _>(now())
+        .bind::<Text, _>(actor())
+        .bind::<Text, _>(action)
+        .bind::<Text, _>(entity_type)
+        .bind::<Text, _>(entity_id)
+        .bind::<Nullable<Text>, _>(json(before))
+        .bind::<Nullable<Text>, _>(json(after))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct AuditRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Timestamp)]
+    at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    actor: String,
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = Text)]
+    entity_type: String,
+    #[diesel(sql_type = Text)]
+    entity_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    before: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    after: Option<String>,
+}
+
+/// One audited write.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// The key's name, or `cli`.
+    pub actor: String,
+    /// `create`, `update`, `archive`, `restore`, `ingest`.
+    pub action: String,
+    /// `office`, `person`, `contact_point`, `release`, `appearance`, `api_key`.
+    pub entity_type: String,
+    pub entity_id: String,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+/// Filters of the audit trail.
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// The trail, oldest first, keyset-paged by id.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    page: &PageRequest,
+) -> Result<Page<AuditEntry>, ApiError> {
+    let pg = matches!(conn, DbConn::Pg(_));
+    let mut n = 0;
+    let mut placeholder = || {
+        n += 1;
+        if pg { format!("${n}") } else { "?".to_string() }
+    };
+    let states = if pg {
+        "before::text AS before, after::text AS after"
+    } else {
+        "before, after"
+    };
+    let mut sql = format!(
+        "SELECT id, at, actor, action, entity_type, entity_id, {states} FROM audit_log WHERE 1 = 1"
+    );
+    let mut binds: Vec<String> = vec![];
+    if let Some(t) = &filter.entity_type {
+        sql.push_str(&format!(" AND entity_type = {}", placeholder()));
+        binds.push(t.clone());
+    }
+    if let Some(id) = &filter.entity_id {
+        sql.push_str(&format!(" AND entity_id = {}", placeholder()));
+        binds.push(id.clone());
+    }
+    if let Some(after) = &page.after {
+        sql.push_str(&format!(" AND id > {}", placeholder()));
+        binds.push(after.clone());
+    }
+    let since_placeholder = filter.since.map(|_| placeholder());
+    if let Some(p) = &since_placeholder {
+        sql.push_str(&format!(" AND at >= {p}"));
+    }
+    sql.push_str(&format!(" ORDER BY id LIMIT {}", page.fetch()));
+    let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+    for bind in binds {
+        query = query.bind::<Text, _>(bind);
+    }
+    if let Some(since) = filter.since {
+        query = query.bind::<Timestamp, _>(since.naive_utc());
+    }
+    let rows: Vec<AuditRow> = query.load(conn)?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(page.finish(rows, |r| r.id.clone()).map(|r| AuditEntry {
+        id: r.id,
+        at: r.at.and_utc(),
+        actor: r.actor,
+        action: r.action,
+        entity_type: r.entity_type,
+        entity_id: r.entity_id,
+        before: parse(r.before),
+        after: parse(r.after),
+    }))
+}
