@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod limits;
 pub mod offices;
 pub mod openapi;
 pub mod ops;

@@ -49,6 +49,18 @@ enum Command {
         /// SQLite memory-map size in bytes (0 turns it off).
         #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", default_value_t = pressdir::db::DEFAULT_SQLITE_MMAP_BYTES)]
         sqlite_mmap_bytes: u64,
+        /// Writes and searches allowed per minute per key or client address (0: no limit).
+        #[arg(long, env = "PRESSDIR_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+        rate_limit_per_minute: u32,
+        /// Seconds a request may take before it is answered 503.
+        #[arg(long, env = "PRESSDIR_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+        request_timeout_secs: u64,
+        /// Origins allowed to read the API from a browser, comma-separated (default: none).
+        #[arg(long, env = "PRESSDIR_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
+        /// Let those origins write too (with a key).
+        #[arg(long, env = "PRESSDIR_CORS_ALLOW_WRITES")]
+        cors_allow_writes: bool,
         /// Do not load the seed release into an empty database.
         #[arg(long, env = "PRESSDIR_NO_SEED")]
         no_seed: bool,
@@ -247,6 +259,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db_connect_timeout_secs,
             max_body_bytes,
             sqlite_mmap_bytes,
+            rate_limit_per_minute,
+            request_timeout_secs,
+            cors_origins,
+            cors_allow_writes,
             no_seed,
         } => {
             let settings = Settings {
@@ -259,6 +275,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_body_bytes,
                 sqlite_mmap_bytes,
                 seed: !no_seed,
+                rate_limit_per_minute,
+                request_timeout: Duration::from_secs(request_timeout_secs),
+                cors_origins,
+                cors_allow_writes,
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

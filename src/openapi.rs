@@ -60,6 +60,9 @@ pub enum RestoreErrors {
     /// Not archived, or what it depends on is archived.
     #[response(status = 409, content_type = "application/problem+json")]
     Conflict(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -80,6 +83,9 @@ pub enum AdminErrors {
     /// No such resource.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -103,6 +109,9 @@ pub enum ListErrors {
     /// The parent resource does not exist.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -158,6 +167,9 @@ pub enum CreateErrors {
     /// Validation failed; every failing field is listed in `errors`.
     #[response(status = 422, content_type = "application/problem+json")]
     Validation(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -196,6 +208,9 @@ pub enum UpdateErrors {
     /// Validation failed; every failing field is listed in `errors`.
     #[response(status = 422, content_type = "application/problem+json")]
     Validation(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -222,6 +237,9 @@ pub enum ArchiveErrors {
     /// `If-Match` does not match the current ETag.
     #[response(status = 412, content_type = "application/problem+json")]
     PreconditionFailed(Problem),
+    /// Too many writes or searches from this key or address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
     /// Something failed on the server; the cause is logged.
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),

@@ -34,6 +34,13 @@ pub struct Settings {
     pub sqlite_mmap_bytes: u64,
     /// Load the seed release into an empty database.
     pub seed: bool,
+    /// Writes and searches per minute per key or address; 0 turns it off.
+    pub rate_limit_per_minute: u32,
+    pub request_timeout: Duration,
+    /// Origins allowed to call the API from a browser; empty: none.
+    pub cors_origins: Vec<String>,
+    /// Let those origins write too (with a key), not only read.
+    pub cors_allow_writes: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +55,10 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             sqlite_mmap_bytes: crate::db::DEFAULT_SQLITE_MMAP_BYTES,
             seed: true,
+            rate_limit_per_minute: 600,
+            request_timeout: Duration::from_secs(30),
+            cors_origins: vec![],
+            cors_allow_writes: false,
         }
     }
 }
@@ -138,11 +149,44 @@ async fn docs_redirect() -> HttpResponse {
 }
 
 /// The whole application: API, operations, Swagger UI, and problem+json for every error.
+/// What every worker's app is built from.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub replica: Option<DbPool>,
+    pub spec: web::Data<SpecJson>,
+    pub limits: web::Data<std::sync::Arc<crate::limits::Limits>>,
+    pub max_body_bytes: usize,
+    pub cors_origins: Vec<String>,
+    pub cors_allow_writes: bool,
+}
+
+/// Browsers may read from the configured origins; write only when allowed.
+fn cors(state: &AppState) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD"])
+        .allowed_headers(["If-None-Match", "Accept"])
+        .expose_headers(["ETag", "Link", "Location"])
+        .max_age(3600);
+    for origin in &state.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    if state.cors_allow_writes {
+        cors = cors
+            .allowed_methods(["GET", "HEAD", "POST", "PATCH", "DELETE"])
+            .allowed_headers([
+                "If-None-Match",
+                "Accept",
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+            ]);
+    }
+    cors
+}
+
 pub fn build_app(
-    pool: DbPool,
-    replica: Option<DbPool>,
-    spec: web::Data<SpecJson>,
-    max_body_bytes: usize,
+    state: AppState,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -153,13 +197,14 @@ pub fn build_app(
     >,
 > {
     let mut app = App::new().into_utoipa_app();
-    if let Some(replica) = replica {
+    if let Some(replica) = state.replica.clone() {
         app = app.app_data(web::Data::new(crate::http::ReplicaPool(replica)));
     }
     let app = app
-        .app_data(web::Data::new(pool))
-        .app_data(spec)
-        .app_data(web::PayloadConfig::new(max_body_bytes));
+        .app_data(web::Data::new(state.pool.clone()))
+        .app_data(state.spec.clone())
+        .app_data(state.limits.clone())
+        .app_data(web::PayloadConfig::new(state.max_body_bytes));
     let (app, _) = app.configure(routes).split_for_parts();
     app.service(
         SwaggerUi::new("/docs/{_:.*}")
@@ -167,6 +212,17 @@ pub fn build_app(
     )
     .route("/docs", web::get().to(docs_redirect))
     .default_service(web::to(not_found))
+    .wrap(actix_web::middleware::from_fn(crate::limits::guard))
+    .wrap(actix_web::middleware::Condition::new(
+        !state.cors_origins.is_empty(),
+        cors(&state),
+    ))
+    .wrap(
+        actix_web::middleware::DefaultHeaders::new()
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Referrer-Policy", "no-referrer")),
+    )
     .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
 }
 
@@ -218,18 +274,19 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let spec = web::Data::new(SpecJson(openapi_json()));
-        let max_body = settings.max_body_bytes;
-        let app_pool = pool.clone();
-        let app_replica = replica.clone();
-        let mut server = HttpServer::new(move || {
-            build_app(
-                app_pool.clone(),
-                app_replica.clone(),
-                spec.clone(),
-                max_body,
-            )
-        });
+        let state = AppState {
+            pool: pool.clone(),
+            replica: replica.clone(),
+            spec: web::Data::new(SpecJson(openapi_json())),
+            limits: web::Data::new(crate::limits::Limits::new(
+                settings.rate_limit_per_minute,
+                settings.request_timeout,
+            )),
+            max_body_bytes: settings.max_body_bytes,
+            cors_origins: settings.cors_origins.clone(),
+            cors_allow_writes: settings.cors_allow_writes,
+        };
+        let mut server = HttpServer::new(move || build_app(state.clone()));
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -60,6 +60,15 @@ pub fn search_document<'a>(name: &str, fields: impl IntoIterator<Item = &'a str>
     doc
 }
 
+/// SHA-256 of some bytes, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

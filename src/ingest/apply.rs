@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -75,10 +74,7 @@ pub struct IngestResponse {
 
 /// Identical texts, once folded (case, accents, punctuation and spacing aside).
 fn source_hash(text: &str) -> String {
-    Sha256::digest(fold(text).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::sha256_hex(fold(text).as_bytes())
 }
 
 /// Office names as compared: possessives dropped, folded.

@@ -5,6 +5,7 @@ mod errors;
 mod helpers;
 mod ingest;
 mod instances;
+mod limits;
 mod offices;
 mod openapi;
 mod people;
