@@ -148,6 +148,8 @@ pub enum Precondition {
     Any,
     /// The resource must be at one of these versions.
     Versions(Vec<i64>),
+    /// An empty `If-Match`: reported (400) once the caller is known to be allowed.
+    Malformed,
 }
 
 impl Precondition {
@@ -161,6 +163,9 @@ impl Precondition {
         };
         if value.trim() == "*" {
             return Self::Any;
+        }
+        if value.trim().is_empty() {
+            return Self::Malformed;
         }
         // Tags we did not issue never match, so a stale or foreign tag gets 412.
         Self::Versions(
@@ -190,6 +195,11 @@ impl Precondition {
 
     pub fn check(&self, current_version: i64) -> Result<(), ApiError> {
         match self {
+            Self::Malformed => Err(ApiError::bad_field(
+                "If-Match",
+                "invalid_header",
+                "If-Match must be an ETag from a previous read, or *",
+            )),
             Self::Versions(versions) if !versions.contains(&current_version) => {
                 Err(ApiError::PreconditionFailed)
             }

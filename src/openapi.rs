@@ -74,6 +74,9 @@ pub enum RestoreErrors {
 /// Errors of admin-only operations.
 #[derive(IntoResponses)]
 pub enum AdminErrors {
+    /// A query parameter is malformed, unknown or out of range.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
     /// No key, or an unknown or revoked one.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(Problem),
@@ -222,6 +225,9 @@ pub enum UpdateErrors {
 /// Errors an archive (`DELETE`) can answer.
 #[derive(IntoResponses)]
 pub enum ArchiveErrors {
+    /// A malformed `If-Match` header.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
     /// No key, or an unknown or revoked one.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(Problem),

@@ -115,7 +115,9 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
     let status = res.status();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound("No such resource.".into()),
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed {
+            allow: String::new(),
+        },
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::PayloadTooLarge("The request body is too large.".into())
         }
@@ -138,8 +140,62 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
     ))
 }
 
-async fn not_found(_: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound("No such resource.".into()))
+/// The documented paths and their methods, to tell "no such resource" (404)
+/// from "not with that method" (405 with `Allow`).
+pub struct RouteTable(Vec<(Vec<String>, Vec<String>)>);
+
+impl RouteTable {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_string).collect();
+                let mut methods: Vec<String> = serde_json::to_value(item)
+                    .ok()
+                    .and_then(|v| {
+                        v.as_object().map(|o| {
+                            o.keys()
+                                .filter(|k| !k.starts_with('x') && *k != "parameters")
+                                .map(|k| k.to_uppercase())
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default();
+                methods.sort();
+                (segments, methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods a path answers, if it is a documented path.
+    fn methods_for(&self, path: &str) -> Option<&[String]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == parts.len()
+                    && pattern
+                        .iter()
+                        .zip(&parts)
+                        .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+async fn not_found(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    match routes.methods_for(req.path()) {
+        Some(methods) => Err(ApiError::MethodNotAllowed {
+            allow: methods.join(", "),
+        }),
+        None => Err(ApiError::NotFound("No such resource.".into())),
+    }
 }
 
 async fn docs_redirect() -> HttpResponse {
@@ -155,6 +211,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub replica: Option<DbPool>,
     pub spec: web::Data<SpecJson>,
+    pub routes: web::Data<RouteTable>,
     pub limits: web::Data<std::sync::Arc<crate::limits::Limits>>,
     pub max_body_bytes: usize,
     pub cors_origins: Vec<String>,
@@ -203,6 +260,7 @@ pub fn build_app(
     let app = app
         .app_data(web::Data::new(state.pool.clone()))
         .app_data(state.spec.clone())
+        .app_data(state.routes.clone())
         .app_data(state.limits.clone())
         .app_data(web::PayloadConfig::new(state.max_body_bytes));
     let (app, _) = app.configure(routes).split_for_parts();
@@ -278,6 +336,7 @@ impl Application {
             pool: pool.clone(),
             replica: replica.clone(),
             spec: web::Data::new(SpecJson(openapi_json())),
+            routes: web::Data::new(RouteTable::from_spec(&openapi())),
             limits: web::Data::new(crate::limits::Limits::new(
                 settings.rate_limit_per_minute,
                 settings.request_timeout,

@@ -279,10 +279,11 @@ pub fn update_contact_point(
     write_transaction(conn, |conn| {
         // Writers see internal contact points: they may have created them.
         let current = find_contact_point(conn, id, Audience::Internal)?;
-        precondition.check(current.version)?;
         let mut input = patch.apply(ContactPointInput::from(&current));
         input.normalize();
         let value = check(conn, &owner_of(&current), &input, &current.id)?;
+        // After validation: a bad body is reported as such, whatever the ETag.
+        precondition.check(current.version)?;
         diesel::update(
             contact_points::table
                 .find(&current.id)

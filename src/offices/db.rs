@@ -236,7 +236,6 @@ pub fn update_office(
 ) -> Result<Office, ApiError> {
     write_transaction(conn, |conn| {
         let current = find_office(conn, key, false)?;
-        precondition.check(current.version)?;
         let mut input = patch.apply(OfficeInput::from(&current));
         input.normalize();
         let parent_id = check(conn, &input, &current.id)?;
@@ -263,6 +262,8 @@ pub fn update_office(
             updated_at: now(),
             version: current.version + 1,
         };
+        // After validation: a bad body is reported as such, whatever the ETag.
+        precondition.check(current.version)?;
         diesel::update(
             offices::table
                 .find(&current.id)

@@ -100,7 +100,7 @@ pub struct OfficeInput {
     #[validate(custom(function = "rules::slug"))]
     #[schema(
         max_length = 80,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$",
         example = "iom-washington"
     )]
     pub slug: Option<String>,
@@ -118,7 +118,7 @@ pub struct OfficeInput {
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2, upper case.
     #[validate(custom(function = "rules::country_code"))]
-    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$", example = "US")]
+    #[schema(max_length = 2, pattern = "^([A-Z]{2})?$", example = "US")]
     pub country_code: Option<String>,
     /// Free-text region, e.g. "Central America, North America and the Caribbean".
     #[validate(length(max = 200), custom(function = "rules::single_line"))]
@@ -188,7 +188,7 @@ pub struct OfficePatch {
     #[schema(value_type = Option<String>, max_length = 100)]
     pub city: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
-    #[schema(value_type = Option<String>, pattern = "^[A-Z]{2}$")]
+    #[schema(value_type = Option<String>, pattern = "^([A-Z]{2})?$")]
     pub country_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 200)]

@@ -273,7 +273,6 @@ pub fn update_person(
 ) -> Result<Person, ApiError> {
     write_transaction(conn, |conn| {
         let current = find_person(conn, key, false)?;
-        precondition.check(current.version)?;
         let mut input = patch.apply(PersonInput::from(&current));
         input.normalize();
         let office = check(conn, &input)?;
@@ -297,6 +296,8 @@ pub fn update_person(
             updated_at: now(),
             version: current.version + 1,
         };
+        // After validation: a bad body is reported as such, whatever the ETag.
+        precondition.check(current.version)?;
         diesel::update(
             people::table
                 .find(&current.id)

@@ -74,7 +74,7 @@ pub struct PersonInput {
     #[validate(custom(function = "rules::slug"))]
     #[schema(
         max_length = 80,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$",
         example = "jorge-gallo"
     )]
     pub slug: Option<String>,

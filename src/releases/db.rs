@@ -272,7 +272,6 @@ pub fn update_release(
 ) -> Result<Release, ApiError> {
     write_transaction(conn, |conn| {
         let current = find_release(conn, key, false)?;
-        precondition.check(current.version)?;
         let mut input = patch.apply(ReleaseInput::from(&current));
         input.normalize();
         let office = check(conn, &input, &current.id)?;
@@ -301,6 +300,8 @@ pub fn update_release(
             updated_at: now(),
             version: current.version + 1,
         };
+        // After validation: a bad body is reported as such, whatever the ETag.
+        precondition.check(current.version)?;
         diesel::update(
             releases::table
                 .find(&current.id)

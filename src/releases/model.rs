@@ -66,7 +66,7 @@ pub struct ReleaseChanges {
 pub struct ReleaseInput {
     /// URL name, unique among releases; generated from `title` when absent.
     #[validate(custom(function = "rules::slug"))]
-    #[schema(max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(max_length = 80, pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub slug: Option<String>,
     #[validate(length(min = 1, max = 500), custom(function = "rules::single_line"))]
     #[schema(min_length = 1, max_length = 500)]

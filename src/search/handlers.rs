@@ -49,6 +49,7 @@ pub struct SearchParams {
     pub q: String,
     /// Only hits of this type.
     #[serde(rename = "type")]
+    #[param(inline)]
     pub hit_type: Option<HitType>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

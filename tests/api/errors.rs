@@ -168,3 +168,39 @@ async fn health_readiness_and_docs_answer() {
         .unwrap();
     assert_eq!(redirect.status(), 308);
 }
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .put(app.url("/api/v1/people/jorge-gallo"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
+    let allow = response.headers()["allow"].to_str().unwrap().to_string();
+    assert_problem(response, 405, "method-not-allowed").await;
+    assert_eq!(allow, "DELETE, GET, PATCH");
+}
+
+#[tokio::test]
+async fn an_empty_if_match_is_a_bad_request() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .patch(app.url("/api/v1/people/jorge-gallo"))
+        .header("If-Match", "")
+        .json(&json!({"bio": "x"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        failing_fields(&assert_problem(response, 400, "bad-request").await),
+        vec!["If-Match"]
+    );
+}

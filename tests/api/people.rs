@@ -262,3 +262,48 @@ async fn updated_since_returns_only_later_changes() {
 
     assert_eq!(names(&changed), vec!["Liz Lizama"]);
 }
+
+#[tokio::test]
+async fn racing_writers_with_the_same_etag_never_lose_an_update() {
+    let app = spawn_app().await;
+    let etag = app.get("/api/v1/people/jorge-gallo").await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+
+    let writes = (0..8).map(|i| {
+        app.client
+            .patch(app.url("/api/v1/people/jorge-gallo"))
+            .header("If-Match", &etag)
+            .json(&json!({"job_title": format!("Writer {i}")}))
+            .send()
+    });
+    let statuses: Vec<u16> = futures_join(writes).await;
+
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 412),
+        "{statuses:?}"
+    );
+    let after = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(
+        after["version"].as_i64().unwrap(),
+        etag.trim_matches('"').parse::<i64>().unwrap() + 1
+    );
+}
+
+async fn futures_join<F>(requests: impl Iterator<Item = F>) -> Vec<u16>
+where
+    F: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static,
+{
+    let handles: Vec<_> = requests.map(tokio::spawn).collect();
+    let mut out = vec![];
+    for handle in handles {
+        out.push(handle.await.unwrap().unwrap().status().as_u16());
+    }
+    out
+}
