@@ -360,22 +360,24 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
 /// A list page as JSON, with a `Link: <...>; rel="next"` header when more follow.
 pub fn list<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
-    if let Some(cursor) = next_cursor {
-        let query: Vec<(String, String)> =
-            url::form_urlencoded::parse(req.query_string().as_bytes())
-                .filter(|(key, _)| key != "cursor")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .chain(std::iter::once(("cursor".to_string(), cursor.to_string())))
-                .collect();
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
-        response.insert_header((
-            header::LINK,
-            format!("<{}?{}>; rel=\"next\"", req.path(), query),
-        ));
+    if let Some(link) = next_link(req, next_cursor) {
+        response.insert_header((header::LINK, link));
     }
     response.json(body)
+}
+
+/// `Link: <…>; rel="next"` for the page after this one.
+pub fn next_link(req: &HttpRequest, next_cursor: Option<&str>) -> Option<String> {
+    let cursor = next_cursor?;
+    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(key, _)| key != "cursor")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .chain(std::iter::once(("cursor".to_string(), cursor.to_string())))
+        .collect();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    Some(format!("<{}?{}>; rel=\"next\"", req.path(), query))
 }
 
 /// Declares a list response type: `{"items": [...], "next_cursor": ...}`.

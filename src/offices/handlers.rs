@@ -140,3 +140,39 @@ pub async fn archive_office(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// An office's vCard 4.0 (`KIND:org`), with its public phones and emails.
+#[utoipa::path(
+    tag = "offices",
+    params(("id" = String, Path, description = "Office id or slug")),
+    responses((status = 200, description = "vCard 4.0 (RFC 6350)", content_type = "text/vcard", body = String), ReadErrors)
+)]
+#[get("/{id}/vcard")]
+pub async fn get_office_vcard(
+    caller: crate::keys::Caller,
+    req: HttpRequest,
+    pool: ReadPool,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let audience = caller.audience();
+    let (office, points) = pool
+        .run(move |conn| {
+            let office = db::find_office(conn, &id, false)?;
+            let all = PageRequest {
+                limit: crate::http::MAX_LIMIT as i64,
+                after: None,
+            };
+            let owner = crate::contact_points::db::Owner::Office(office.id.clone());
+            let points = crate::contact_points::db::list_for_owner(conn, &owner, &all, audience)?;
+            Ok((office, points.items))
+        })
+        .await?;
+    let office = OfficeResponse::from(office);
+    let points: Vec<_> = points.into_iter().map(Into::into).collect();
+    let card = crate::formats::vcard::office(&office, &points, &crate::formats::base_url(&req));
+    Ok(crate::formats::download(
+        "text/vcard; charset=utf-8",
+        &format!("{}.vcf", office.slug),
+        card,
+    ))
+}

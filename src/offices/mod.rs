@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_offices)
         .service(handlers::create_office)
+        .service(handlers::get_office_vcard)
         .service(handlers::get_office)
         .service(handlers::update_office)
         .service(handlers::archive_office)

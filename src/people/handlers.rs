@@ -7,6 +7,7 @@ use super::db;
 use super::model::{PersonInput, PersonList, PersonListQuery, PersonPatch, PersonResponse};
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::formats::{Format, vcard};
 use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 
@@ -19,6 +20,7 @@ async fn list(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let archived = caller.allow_archived(query.include_archived)?;
     let audience = caller.audience();
+    let format = crate::formats::negotiate(req, query.format);
     let page = pool
         .run(move |conn| {
             let page = db::list_people(conn, &query, &page, archived)?;
@@ -29,7 +31,84 @@ async fn list(
             })
         })
         .await?;
-    Ok(http::list(req, &page, page.next_cursor.as_deref()))
+    let (content_type, filename, body) = match format {
+        Format::Json => return Ok(http::list(req, &page, page.next_cursor.as_deref())),
+        Format::Vcard => {
+            let base = crate::formats::base_url(req);
+            let cards: String = page
+                .items
+                .iter()
+                .map(|p| vcard::person(p, p.office.as_ref(), &base))
+                .collect();
+            ("text/vcard; charset=utf-8", "people.vcf", cards)
+        }
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            "people.csv",
+            crate::formats::csv::people(&page.items),
+        ),
+    };
+    let mut response = crate::formats::download(content_type, filename, body);
+    if let Some(link) = http::next_link(req, page.next_cursor.as_deref()) {
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&link) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// A person's card, or the person as JSON.
+fn person_response(req: &HttpRequest, person: &PersonResponse, as_vcard: bool) -> HttpResponse {
+    if !as_vcard {
+        let mut response = http::single(req, StatusCode::OK, person.version, person);
+        // The same URL also answers vCard: caches must key on Accept.
+        response.headers_mut().insert(
+            actix_web::http::header::VARY,
+            actix_web::http::header::HeaderValue::from_static("Accept"),
+        );
+        return response;
+    }
+    let card = vcard::person(
+        person,
+        person.office.as_ref(),
+        &crate::formats::base_url(req),
+    );
+    let mut response = crate::formats::download(
+        "text/vcard; charset=utf-8",
+        &format!("{}.vcf", person.slug),
+        card,
+    );
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&http::etag(person.version)) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ETAG, value);
+    }
+    response
+}
+
+/// A person's vCard 4.0, to save the contact.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Person id or slug")),
+    responses((status = 200, description = "vCard 4.0 (RFC 6350)", content_type = "text/vcard", body = String), ReadErrors)
+)]
+#[get("/{id}/vcard")]
+pub async fn get_person_vcard(
+    caller: crate::keys::Caller,
+    req: HttpRequest,
+    pool: ReadPool,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let audience = caller.audience();
+    let person = pool
+        .run(move |conn| {
+            let person = db::find_person(conn, &id, false)?;
+            Ok(db::embed_one(conn, person, audience)?)
+        })
+        .await?;
+    Ok(person_response(&req, &person, true))
 }
 
 /// List and search people.
@@ -39,7 +118,7 @@ async fn list(
 #[utoipa::path(
     tag = "people",
     params(PersonListQuery),
-    responses((status = 200, body = PersonList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+    responses((status = 200, content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv")), headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
 )]
 #[get("")]
 pub async fn list_people(
@@ -55,7 +134,7 @@ pub async fn list_people(
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Office id or slug"), PersonListQuery),
-    responses((status = 200, body = PersonList), ListErrors)
+    responses((status = 200, content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv"))), ListErrors)
 )]
 #[get("/{id}/people")]
 pub async fn list_office_people(
@@ -103,7 +182,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Person id or slug")),
-    responses((status = 200, body = PersonResponse, headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, content((PersonResponse = "application/json"), (String = "text/vcard")), headers(("ETag" = String), ("Vary" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_person(
@@ -119,7 +198,8 @@ pub async fn get_person(
             Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
-    Ok(http::single(&req, StatusCode::OK, person.version, &person))
+    let as_vcard = crate::formats::negotiate(&req, None) == Format::Vcard;
+    Ok(person_response(&req, &person, as_vcard))
 }
 
 /// Update a person.

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_people)
         .service(handlers::create_person)
+        .service(handlers::get_person_vcard)
         .service(handlers::get_person)
         .service(handlers::update_person)
         .service(handlers::archive_person)

@@ -329,4 +329,8 @@ pub struct PersonListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived people as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,
+    /// `json` (default), `vcard` (one .vcf with a card per person) or `csv`;
+    /// `Accept: text/vcard` or `text/csv` does the same.
+    #[param(inline)]
+    pub format: Option<crate::formats::Format>,
 }

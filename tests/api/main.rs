@@ -2,6 +2,7 @@ mod access;
 mod audit;
 mod contact_points;
 mod errors;
+mod formats;
 mod helpers;
 mod ingest;
 mod instances;

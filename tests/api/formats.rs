@@ -1,0 +1,180 @@
+//! vCard and CSV, each read back by an independent parser.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+/// Python's vobject reads the card; without it (outside CI) the check is
+/// skipped with a message, with PRESSDIR_REQUIRE_VOBJECT=1 it must run.
+fn vobject_fields(card: &str) -> Option<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("card.vcf");
+    std::fs::write(&path, card).unwrap();
+    let script = r#"
+import json, sys, vobject
+cards = list(vobject.readComponents(open(sys.argv[1], encoding="utf-8").read()))
+out = []
+for c in cards:
+    out.append({
+        "fn": c.fn.value,
+        "n": [c.n.value.family, c.n.value.given] if hasattr(c, "n") else None,
+        "title": c.title.value if hasattr(c, "title") else None,
+        "tel": [t.value for t in c.contents.get("tel", [])],
+        "email": [e.value for e in c.contents.get("email", [])],
+        "note": c.note.value if hasattr(c, "note") else None,
+        "categories": c.categories.value if hasattr(c, "categories") else None,
+    })
+print(json.dumps(out))
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output();
+    match output {
+        Ok(o) if o.status.success() => Some(serde_json::from_slice(&o.stdout).unwrap()),
+        Ok(o)
+            if std::env::var("PRESSDIR_REQUIRE_VOBJECT").is_err()
+                && String::from_utf8_lossy(&o.stderr).contains("No module named") =>
+        {
+            eprintln!("skipped the vobject check: pip install vobject to run it");
+            None
+        }
+        Ok(o) => panic!(
+            "vobject could not read the card: {}\n{card}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => panic!("python3: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn a_person_downloads_as_a_vcard_a_parser_reads_back() {
+    let app = spawn_app().await;
+    let bio = "Spokesperson; covers Central America, Mexico and the Caribbean. Speaks Spanish, English — and a little Portuguese; reachable on WhatsApp.";
+    app.patch("/api/v1/people/jorge-gallo", &json!({"job_title": "Media Officer", "bio": bio, "topics": ["migration", "Central America"], "languages": ["es", "en"]})).await;
+    app.create(
+        "/api/v1/people/jorge-gallo/contact-points",
+        json!({"kind": "mobile", "value": "+506 8888 0000", "visibility": "internal"}),
+    )
+    .await;
+
+    let response = app.get("/api/v1/people/jorge-gallo/vcard").await;
+    let negotiated = app
+        .public
+        .get(app.url("/api/v1/people/jorge-gallo"))
+        .header("Accept", "text/vcard")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/vcard")
+    );
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"jorge-gallo.vcf\""
+    );
+    let card = response.text().await.unwrap();
+    assert_eq!(negotiated.text().await.unwrap(), card);
+    assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"));
+    assert!(card.contains("TEL;VALUE=uri;TYPE=\"work,voice\";PREF=1:tel:+50672036536\r\n"));
+    assert!(card.contains("TZ:America/Costa_Rica\r\n"));
+    assert!(!card.contains("88880000"), "internal numbers stay out");
+    assert!(card.lines().all(|l| l.len() <= 75), "folded at 75 octets");
+    if let Some(parsed) = vobject_fields(&card) {
+        let c = &parsed[0];
+        assert_eq!(c["fn"], "Jorge Gallo");
+        assert_eq!(c["n"], json!(["Gallo", "Jorge"]));
+        assert_eq!(c["title"], "Media Officer");
+        assert_eq!(c["tel"], json!(["tel:+50672036536"]));
+        assert_eq!(c["email"], json!(["jgallo@iom.int"]));
+        assert_eq!(c["note"], bio, "escaping and folding undone exactly");
+        assert_eq!(c["categories"], json!(["migration", "Central America"]));
+    }
+}
+
+#[tokio::test]
+async fn a_filtered_list_downloads_as_one_vcf_and_an_office_as_an_org_card() {
+    let app = spawn_app().await;
+
+    let response = app
+        .get("/api/v1/people?office=iom-washington&format=vcard")
+        .await;
+    let office = app
+        .get("/api/v1/offices/iom-washington/vcard")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"people.vcf\""
+    );
+    let cards = response.text().await.unwrap();
+    assert_eq!(cards.matches("BEGIN:VCARD").count(), 2);
+    assert!(cards.contains("FN:Luca Dall’Oglio\r\n"));
+    assert!(
+        office.contains("KIND:org\r\n")
+            && office.contains("ADR;TYPE=work:;;;Washington;;;United States")
+    );
+    if let Some(parsed) = vobject_fields(&cards) {
+        let names: Vec<&str> = parsed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["fn"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["Luca Dall’Oglio", "Liz Lizama"]);
+    }
+}
+
+#[tokio::test]
+async fn people_download_as_csv_that_spreadsheets_cannot_execute() {
+    let app = spawn_app().await;
+    app.create(
+        "/api/v1/people",
+        json!({"full_name": "=HYPERLINK(\"http://evil.example\") Smith"}),
+    )
+    .await;
+
+    let response = app
+        .public
+        .get(app.url("/api/v1/people"))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let body = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header[2], "full_name");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    let jorge = rows.iter().find(|r| &r[2] == "Jorge Gallo").unwrap();
+    assert_eq!(
+        &jorge[10], "'+506 72036536",
+        "a phone stays readable, and inert"
+    );
+    assert_eq!(&jorge[11], "jgallo@iom.int");
+    assert_eq!(&jorge[7], "San José", "UTF-8");
+    assert!(
+        rows.iter().any(|r| r[2].starts_with("'=HYPERLINK")),
+        "formula made inert"
+    );
+}
