@@ -49,12 +49,12 @@ async fn list(
         ),
     };
     let mut response = crate::formats::download(content_type, filename, body);
-    if let Some(link) = http::next_link(req, page.next_cursor.as_deref()) {
-        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&link) {
-            response
-                .headers_mut()
-                .insert(actix_web::http::header::LINK, value);
-        }
+    let link = http::next_link(req, page.next_cursor.as_deref());
+    if let Some(value) = link.and_then(|l| actix_web::http::header::HeaderValue::from_str(&l).ok())
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::LINK, value);
     }
     Ok(response)
 }
