@@ -338,6 +338,26 @@ impl<T> Page<T> {
 
 const CURSOR_PREFIX: &str = "k1:";
 
+/// The page key of a change feed: when, to the microsecond, then which.
+pub fn encode_changed_key(at: chrono::NaiveDateTime, id: &str) -> String {
+    format!("{}:{id}", at.and_utc().timestamp_micros())
+}
+
+pub fn changed_key(key: &str) -> Result<(chrono::NaiveDateTime, String), ApiError> {
+    key.split_once(':')
+        .and_then(|(micros, id)| {
+            let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+            Some((at, id.to_string()))
+        })
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "cursor",
+                "invalid_cursor",
+                "cursor is not one this server issued",
+            )
+        })
+}
+
 pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
 }
@@ -359,11 +379,39 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
 
 /// A list page as JSON, with a `Link: <...>; rel="next"` header when more follow.
 pub fn list<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    // A page has no version of its own: its tag is a digest of what it says.
+    let tag = format!("W/\"{}\"", &crate::text::sha256_hex(&json)[..32]);
+    let not_modified = none_match(req, |t| t == tag.trim_start_matches("W/"));
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response.insert_header((header::ETAG, tag.clone()));
     if let Some(link) = next_link(req, next_cursor) {
         response.insert_header((header::LINK, link));
     }
-    response.json(body)
+    if not_modified {
+        return response.finish();
+    }
+    response.content_type("application/json").body(json)
+}
+
+/// Whether `If-None-Match` names a tag `matches` accepts (weak comparison).
+fn none_match(req: &HttpRequest, matches: impl Fn(&str) -> bool) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    value.trim() == "*"
+        || value
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(matches)
 }
 
 /// `Link: <…>; rel="next"` for the page after this one.

@@ -91,16 +91,42 @@ pub async fn guard(
         };
         return Ok(req.into_response(error.error_response()));
     }
+    let public_read = matches!(*req.method(), Method::GET | Method::HEAD)
+        && req.path().starts_with("/api/v1/")
+        && !req.headers().contains_key("authorization");
     // The request cannot be kept aside (routing needs it whole), so a
     // timeout is answered as an error, which actix turns into the response.
     let timeout = limits.request_timeout;
     match actix_web::rt::time::timeout(timeout, next.call(req)).await {
-        Ok(response) => Ok(response?.map_into_boxed_body()),
+        Ok(response) => {
+            let mut response = response?.map_into_boxed_body();
+            cache_policy(&mut response, public_read);
+            Ok(response)
+        }
         Err(_) => Err(ApiError::Unavailable(format!(
             "The request took longer than {} s; retry, or narrow it down.",
             timeout.as_secs_f64()
         ))
         .into()),
+    }
+}
+
+/// Public reads may sit in a CDN briefly; anything read with a key, and
+/// every error, must not be cached at all.
+fn cache_policy(response: &mut ServiceResponse<BoxBody>, public_read: bool) {
+    use actix_web::http::header::{CACHE_CONTROL, HeaderValue, VARY};
+    let status = response.status();
+    let cacheable =
+        public_read && (status.is_success() || status == actix_web::http::StatusCode::NOT_MODIFIED);
+    let headers = response.headers_mut();
+    if cacheable {
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=30"),
+        );
+        headers.append(VARY, HeaderValue::from_static("Authorization"));
+    } else if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
 }
 

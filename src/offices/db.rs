@@ -105,7 +105,26 @@ pub fn list_offices(
         query = query.filter(offices::parent_id.eq(parent_id.unwrap_or_default()));
     }
     if let Some(since) = filter.updated_since {
-        query = query.filter(offices::updated_at.ge(since.naive_utc()));
+        query = query.filter(offices::updated_at.gt(since.naive_utc()));
+    }
+    if search.is_none() && filter.updated_since.is_some() {
+        // Sync: changes in the order they happened, so a partner can resume
+        // from the last one it saw.
+        if let Some(after) = &page.after {
+            let (at, id) = crate::http::changed_key(after)?;
+            query = query.filter(
+                offices::updated_at
+                    .gt(at)
+                    .or(offices::updated_at.eq(at).and(offices::id.gt(id))),
+            );
+        }
+        let rows = query
+            .order((offices::updated_at.asc(), offices::id.asc()))
+            .limit(page.fetch())
+            .load(conn)?;
+        return Ok(page.finish(rows, |o| {
+            crate::http::encode_changed_key(o.updated_at, &o.id)
+        }));
     }
     let Some(search) = search else {
         if let Some(after) = &page.after {

@@ -325,7 +325,7 @@ pub struct OfficeListQuery {
     pub kind: Option<OfficeKind>,
     /// Offices supervised by this office (id or slug).
     pub parent: Option<String>,
-    /// Only offices changed at or after this instant (RFC 3339).
+    /// Only offices changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived offices as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,

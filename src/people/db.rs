@@ -118,7 +118,26 @@ pub fn list_people(
         query = query.filter(people::id.eq_any(ids));
     }
     if let Some(since) = filter.updated_since {
-        query = query.filter(people::updated_at.ge(since.naive_utc()));
+        query = query.filter(people::updated_at.gt(since.naive_utc()));
+    }
+    if search.is_none() && filter.updated_since.is_some() {
+        // Sync: changes in the order they happened, so a partner can resume
+        // from the last one it saw.
+        if let Some(after) = &page.after {
+            let (at, id) = crate::http::changed_key(after)?;
+            query = query.filter(
+                people::updated_at
+                    .gt(at)
+                    .or(people::updated_at.eq(at).and(people::id.gt(id))),
+            );
+        }
+        let rows = query
+            .order((people::updated_at.asc(), people::id.asc()))
+            .limit(page.fetch())
+            .load(conn)?;
+        return Ok(page.finish(rows, |p| {
+            crate::http::encode_changed_key(p.updated_at, &p.id)
+        }));
     }
     let Some(search) = search else {
         if let Some(after) = &page.after {

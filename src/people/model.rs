@@ -325,7 +325,7 @@ pub struct PersonListQuery {
     pub topic: Option<String>,
     /// People who appear in some release in this role.
     pub role: Option<Role>,
-    /// Only people changed at or after this instant (RFC 3339).
+    /// Only people changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived people as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,

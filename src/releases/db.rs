@@ -109,7 +109,26 @@ pub fn list_releases(
         (None, None) => query,
     };
     if let Some(since) = filter.updated_since {
-        query = query.filter(releases::updated_at.ge(since.naive_utc()));
+        query = query.filter(releases::updated_at.gt(since.naive_utc()));
+    }
+    if search.is_none() && filter.updated_since.is_some() {
+        // Sync: changes in the order they happened, so a partner can resume
+        // from the last one it saw.
+        if let Some(after) = &page.after {
+            let (at, id) = crate::http::changed_key(after)?;
+            query = query.filter(
+                releases::updated_at
+                    .gt(at)
+                    .or(releases::updated_at.eq(at).and(releases::id.gt(id))),
+            );
+        }
+        let rows = query
+            .order((releases::updated_at.asc(), releases::id.asc()))
+            .limit(page.fetch())
+            .load(conn)?;
+        return Ok(page.finish(rows, |r| {
+            crate::http::encode_changed_key(r.updated_at, &r.id)
+        }));
     }
     let Some(search) = search else {
         if let Some(after) = &page.after {

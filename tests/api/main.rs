@@ -14,3 +14,4 @@ mod pools;
 mod releases;
 mod search;
 mod seed;
+mod sync;
