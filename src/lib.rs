@@ -6,6 +6,7 @@ pub mod contact_points;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod formats;
 pub mod http;
 pub mod ingest;

@@ -69,6 +69,10 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the whole directory as one JSON document.
+    Export,
+    /// Import an export document (upsert by id, all or nothing).
+    Import { file: std::path::PathBuf },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -142,6 +146,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
+        }
+        Command::Export => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            print!(
+                "{}",
+                pressdir::export::to_json(&pressdir::export::export(&mut conn)?)
+            );
+            Ok(())
+        }
+        Command::Import { file } => {
+            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let report = |e: pressdir::error::ApiError| {
+                let problem = e.problem();
+                let fields: Vec<String> = problem
+                    .errors
+                    .iter()
+                    .map(|f| format!("  {}: {}", f.field, f.message))
+                    .collect();
+                anyhow::anyhow!("{}\n{}", problem.detail, fields.join("\n"))
+            };
+            let doc = pressdir::export::from_json(&bytes).map_err(report)?;
+            let summary = pressdir::export::import(&mut conn, doc).map_err(report)?;
+            println!(
+                "imported {} offices, {} people, {} contact points, {} releases, {} appearances",
+                summary.offices,
+                summary.people,
+                summary.contact_points,
+                summary.releases,
+                summary.appearances
+            );
+            Ok(())
         }
         Command::Keys { action } => {
             let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;

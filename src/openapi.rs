@@ -19,6 +19,7 @@ use crate::error::Problem;
         (name = "search", description = "One box over people, offices and releases."),
         (name = "api-keys", description = "API keys and their scopes (admin)."),
         (name = "audit", description = "The audit trail (admin)."),
+        (name = "export", description = "The whole directory as one document, and back (admin)."),
         (name = "operations", description = "Health and the API description.")
     ),
     components(schemas(Problem)),

@@ -72,7 +72,9 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/appearances").configure(crate::appearances::configure))
         .service(scope("/api-keys").configure(crate::keys::handlers::configure))
         .service(crate::search::handlers::search)
-        .service(crate::audit::handlers::list_audit);
+        .service(crate::audit::handlers::list_audit)
+        .service(crate::export::export_directory)
+        .service(crate::export::import_directory);
 }
 
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -12,8 +12,17 @@ use crate::releases::model::ReleaseSummary;
 use crate::validate::{self as rules, trim, trim_opt};
 
 /// An `appearances` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = appearances)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = appearances, treat_none_as_null = true)]
 pub struct Appearance {
     pub id: String,
     pub release_id: String,

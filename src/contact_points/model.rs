@@ -69,8 +69,17 @@ impl Visibility {
 }
 
 /// A `contact_points` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = contact_points)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = contact_points, treat_none_as_null = true)]
 pub struct ContactPoint {
     pub id: String,
     pub person_id: Option<String>,

@@ -43,8 +43,17 @@ impl OfficeKind {
 }
 
 /// An `offices` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = offices)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = offices, treat_none_as_null = true)]
 pub struct Office {
     pub id: String,
     pub slug: String,
@@ -57,13 +66,13 @@ pub struct Office {
     pub timezone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_text: String,
     /// The folded name, for ranking.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -12,8 +12,17 @@ use crate::offices::model::OfficeSummary;
 use crate::validate::{self as rules, trim, trim_opt, trim_tags};
 
 /// A `people` row. `languages` and `topics` are JSON arrays of strings.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = people)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = people, treat_none_as_null = true)]
 pub struct Person {
     pub id: String,
     pub slug: String,
@@ -25,13 +34,13 @@ pub struct Person {
     pub languages: String,
     pub topics: String,
     pub bio: Option<String>,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_text: String,
     /// The folded name, for ranking.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -13,8 +13,17 @@ use crate::people::model::Role;
 use crate::validate::{self as rules, trim, trim_opt};
 
 /// A `releases` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = releases)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = releases, treat_none_as_null = true)]
 pub struct Release {
     pub id: String,
     pub slug: String,
@@ -26,13 +35,13 @@ pub struct Release {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_text: String,
     /// The folded name, for ranking.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub name_key: String,
     /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

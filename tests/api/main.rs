@@ -2,6 +2,7 @@ mod access;
 mod audit;
 mod contact_points;
 mod errors;
+mod export;
 mod formats;
 mod helpers;
 mod ingest;

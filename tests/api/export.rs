@@ -1,0 +1,132 @@
+//! Export and import: lossless round trips, all-or-nothing imports.
+
+use pressdir::keys::Scope;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, assert_problem, client_with, create_key, failing_fields, spawn_app, spawn_empty_app,
+};
+
+async fn export(app: &TestApp) -> String {
+    let response = app
+        .client
+        .get(app.url("/api/v1/export"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+async fn import(app: &TestApp, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/import"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
+    let source = spawn_app().await;
+    source.delete("/api/v1/people/liz-lizama").await;
+    source
+        .create(
+            "/api/v1/people/jorge-gallo/contact-points",
+            json!({"kind": "mobile", "value": "+506 8888 0000", "visibility": "internal"}),
+        )
+        .await;
+    source.create("/api/v1/releases/ingest", json!({"text": "IOM Opens Office in Lima\nLima – IOM opened a new office in Lima today to support migrants from the region.\n“We are here,” said Rosa Quispe, IOM Peru Chief of Mission."})).await;
+    let document = export(&source).await;
+
+    let target = spawn_empty_app().await;
+    let imported = import(&target, &document).await;
+
+    assert_eq!(imported.status(), 200);
+    let summary: Value = imported.json().await.unwrap();
+    assert_eq!(summary["people"], 5);
+    assert_eq!(export(&target).await, document, "byte for byte");
+    let found = target.get_json("/api/v1/people?q=dalloglio").await;
+    assert_eq!(
+        found["items"][0]["slug"], "luca-dalloglio",
+        "search works on imported rows"
+    );
+    assert_problem(
+        target.get("/api/v1/people/liz-lizama").await,
+        404,
+        "not-found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_import_with_problems_lists_them_all_and_writes_nothing() {
+    let app = spawn_app().await;
+    let mut document: Value = serde_json::from_str(&export(&app).await).unwrap();
+    document["offices"][0]["country_code"] = json!("XX");
+    document["people"][0]["office_id"] = json!("0190f5a8-1b2c-7d3e-8f40-123456789abc");
+    document["people"][1]["full_name"] = json!("Changed");
+
+    let response = import(&app, &document.to_string()).await;
+
+    let problem = assert_problem(response, 422, "validation-failed").await;
+    assert_eq!(
+        failing_fields(&problem),
+        vec!["offices[0].country_code", "people[0].office_id"]
+    );
+    assert_ne!(
+        app.get_json(&format!(
+            "/api/v1/people/{}",
+            document["people"][1]["id"].as_str().unwrap()
+        ))
+        .await["full_name"],
+        "Changed"
+    );
+}
+
+#[tokio::test]
+async fn importing_into_a_directory_upserts_by_id() {
+    let app = spawn_app().await;
+    let mut document: Value = serde_json::from_str(&export(&app).await).unwrap();
+    let jorge = document["people"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|p| p["slug"] == "jorge-gallo")
+        .unwrap();
+    jorge["job_title"] = json!("Media Officer");
+
+    let response = import(&app, &document.to_string()).await;
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        app.get_json("/api/v1/people/jorge-gallo").await["job_title"],
+        "Media Officer"
+    );
+    assert_eq!(
+        app.get_json("/api/v1/people").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4,
+        "no duplicates"
+    );
+}
+
+#[tokio::test]
+async fn export_and_import_are_for_admins() {
+    let app = spawn_app().await;
+    let writer = client_with(&create_key(&app.primary, "writer", &[Scope::Write]));
+
+    assert_problem(
+        writer.get(app.url("/api/v1/export")).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(app.get("/api/v1/export").await, 401, "unauthorized").await;
+    let bad = import(&app, "{\"format\": \"pressdir-export\"").await;
+    assert_problem(bad, 400, "bad-request").await;
+}
