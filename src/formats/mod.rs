@@ -2,6 +2,7 @@
 //! asks for one (`Accept`, or `?format=` where a browser link is handier).
 
 pub mod csv;
+pub mod jsonld;
 pub mod vcard;
 
 use actix_web::http::header;
@@ -16,6 +17,8 @@ pub enum Format {
     Json,
     Vcard,
     Csv,
+    /// schema.org JSON-LD (single resources only; lists answer JSON).
+    Jsonld,
 }
 
 /// What the request asks for: `?format=` wins, then `Accept`, then JSON.
@@ -32,6 +35,8 @@ pub fn negotiate(req: &HttpRequest, format: Option<Format>) -> Format {
         Format::Vcard
     } else if accept.contains("text/csv") {
         Format::Csv
+    } else if accept.contains("application/ld+json") {
+        Format::Jsonld
     } else {
         Format::Json
     }

@@ -65,7 +65,7 @@ pub async fn create_office(
 #[utoipa::path(
     tag = "offices",
     params(("id" = String, Path, description = "Office id or slug")),
-    responses((status = 200, body = OfficeResponse, headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, content((OfficeResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_office(
@@ -73,6 +73,17 @@ pub async fn get_office(
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    if crate::formats::negotiate(&req, None) == crate::formats::Format::Jsonld {
+        let (office, points) = pool
+            .run(move |conn| {
+                office_with_points(conn, &id, crate::contact_points::db::Audience::Public)
+            })
+            .await?;
+        let base = crate::formats::base_url(&req);
+        return Ok(crate::formats::jsonld::response(
+            &crate::formats::jsonld::office(&office, &points, &base),
+        ));
+    }
     let office = pool
         .run(move |conn| db::find_office(conn, &id, false))
         .await?;
@@ -174,5 +185,30 @@ pub async fn get_office_vcard(
         "text/vcard; charset=utf-8",
         &format!("{}.vcf", office.slug),
         card,
+    ))
+}
+
+/// An office and the contact points `audience` may see.
+fn office_with_points(
+    conn: &mut crate::db::DbConn,
+    key: &str,
+    audience: crate::contact_points::db::Audience,
+) -> Result<
+    (
+        OfficeResponse,
+        Vec<crate::contact_points::model::ContactPointResponse>,
+    ),
+    ApiError,
+> {
+    let office = db::find_office(conn, key, false)?;
+    let all = PageRequest {
+        limit: crate::http::MAX_LIMIT as i64,
+        after: None,
+    };
+    let owner = crate::contact_points::db::Owner::Office(office.id.clone());
+    let points = crate::contact_points::db::list_for_owner(conn, &owner, &all, audience)?;
+    Ok((
+        office.into(),
+        points.items.into_iter().map(Into::into).collect(),
     ))
 }

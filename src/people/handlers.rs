@@ -32,7 +32,9 @@ async fn list(
         })
         .await?;
     let (content_type, filename, body) = match format {
-        Format::Json => return Ok(http::list(req, &page, page.next_cursor.as_deref())),
+        Format::Json | Format::Jsonld => {
+            return Ok(http::list(req, &page, page.next_cursor.as_deref()));
+        }
         Format::Vcard => {
             let base = crate::formats::base_url(req);
             let cards: String = page
@@ -182,7 +184,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Person id or slug")),
-    responses((status = 200, content((PersonResponse = "application/json"), (String = "text/vcard")), headers(("ETag" = String), ("Vary" = String))), ReadErrors)
+    responses((status = 200, content((PersonResponse = "application/json"), (String = "text/vcard"), (Object = "application/ld+json")), headers(("ETag" = String), ("Vary" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_person(
@@ -198,8 +200,12 @@ pub async fn get_person(
             Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
-    let as_vcard = crate::formats::negotiate(&req, None) == Format::Vcard;
-    Ok(person_response(&req, &person, as_vcard))
+    match crate::formats::negotiate(&req, None) {
+        Format::Jsonld => Ok(crate::formats::jsonld::response(
+            &crate::formats::jsonld::person(&person, &crate::formats::base_url(&req)),
+        )),
+        format => Ok(person_response(&req, &person, format == Format::Vcard)),
+    }
 }
 
 /// Update a person.

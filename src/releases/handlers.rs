@@ -72,7 +72,7 @@ pub async fn create_release(
 #[utoipa::path(
     tag = "releases",
     params(("id" = String, Path, description = "Release id or slug")),
-    responses((status = 200, body = super::model::ReleaseResponse, headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, content((super::model::ReleaseResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_release(
@@ -86,6 +86,12 @@ pub async fn get_release(
             Ok(db::embed_one(conn, release)?)
         })
         .await?;
+    if crate::formats::negotiate(&req, None) == crate::formats::Format::Jsonld {
+        let base = crate::formats::base_url(&req);
+        return Ok(crate::formats::jsonld::response(
+            &crate::formats::jsonld::release(&release, &base),
+        ));
+    }
     Ok(http::single(
         &req,
         StatusCode::OK,

@@ -178,3 +178,68 @@ async fn people_download_as_csv_that_spreadsheets_cannot_execute() {
         "formula made inert"
     );
 }
+
+#[tokio::test]
+async fn json_ld_describes_people_offices_and_releases_with_schema_org() {
+    let app = spawn_app().await;
+    let ld = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .public
+                .get(app.url(path))
+                .header("Accept", "application/ld+json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/ld+json",
+                "{path}"
+            );
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    let person = ld("/api/v1/people/jorge-gallo").await;
+    let office = ld("/api/v1/offices/iom-washington").await;
+    let release =
+        ld("/api/v1/releases/iom-welcomes-president-joe-bidens-executive-actions-on-migration")
+            .await;
+
+    assert_eq!(person["@context"], "https://schema.org");
+    assert_eq!(person["@type"], "Person");
+    assert_eq!(person["worksFor"]["@type"], "Organization");
+    assert!(
+        person["contactPoint"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["telephone"] == "+50672036536")
+    );
+    assert_eq!(office["@type"], "Organization");
+    assert_eq!(office["address"]["addressLocality"], "Washington");
+    assert!(
+        office["parentOrganization"]["@id"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/offices/")
+    );
+    assert_eq!(release["@type"], "NewsArticle");
+    assert_eq!(release["dateline"], "Washington");
+    let mentioned: Vec<&str> = release["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mentioned,
+        vec![
+            "Luca Dall’Oglio",
+            "Michele Klein-Solomon",
+            "Jorge Gallo",
+            "Liz Lizama"
+        ]
+    );
+}
