@@ -61,6 +61,20 @@ async fn list(
     Ok(response)
 }
 
+/// One person with what the caller may see of their contact points.
+async fn load_person(
+    pool: &DbPool,
+    caller: &crate::keys::Caller,
+    key: String,
+) -> Result<PersonResponse, ApiError> {
+    let audience = caller.audience();
+    pool.run(move |conn| {
+        let person = db::find_person(conn, &key, false)?;
+        Ok(db::embed_one(conn, person, audience)?)
+    })
+    .await
+}
+
 /// A person's card, or the person as JSON.
 fn person_response(req: &HttpRequest, person: &PersonResponse, as_vcard: bool) -> HttpResponse {
     if !as_vcard {
@@ -103,13 +117,7 @@ pub async fn get_person_vcard(
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let audience = caller.audience();
-    let person = pool
-        .run(move |conn| {
-            let person = db::find_person(conn, &id, false)?;
-            Ok(db::embed_one(conn, person, audience)?)
-        })
-        .await?;
+    let person = load_person(&pool, &caller, id.into_inner()).await?;
     Ok(person_response(&req, &person, true))
 }
 
@@ -193,13 +201,7 @@ pub async fn get_person(
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let audience = caller.audience();
-    let person = pool
-        .run(move |conn| {
-            let person = db::find_person(conn, &id, false)?;
-            Ok(db::embed_one(conn, person, audience)?)
-        })
-        .await?;
+    let person = load_person(&pool, &caller, id.into_inner()).await?;
     match crate::formats::negotiate(&req, None) {
         Format::Jsonld => Ok(crate::formats::jsonld::response(
             &crate::formats::jsonld::person(&person, &crate::formats::base_url(&req)),
