@@ -330,6 +330,14 @@ pub fn to_json(doc: &ExportDocument) -> String {
 
 /// Parses a document, naming the member that is wrong.
 pub fn from_json(bytes: &[u8]) -> Result<ExportDocument, ApiError> {
+    // No exported value holds a NUL, and PostgreSQL refuses them in text.
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(ApiError::invalid(
+            "document",
+            "control_characters",
+            "the document contains NUL characters",
+        ));
+    }
     crate::http::parse_json(bytes)
 }
 

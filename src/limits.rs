@@ -71,6 +71,17 @@ pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // A NUL byte is never meaningful in a path or query, and PostgreSQL
+    // refuses it in text: answer 400 here rather than 500 deep down.
+    let raw = format!("{}?{}", req.path(), req.query_string());
+    if raw.to_ascii_lowercase().contains("%00") || raw.contains('\0') {
+        let error = ApiError::bad_field(
+            "query",
+            "control_characters",
+            "NUL bytes are not allowed in paths or query strings",
+        );
+        return Ok(req.into_response(error.error_response()));
+    }
     let Some(limits) = req
         .app_data::<web::Data<Arc<Limits>>>()
         .map(|l| l.get_ref().clone())

@@ -43,7 +43,7 @@ pub struct Appearance {
 #[serde(deny_unknown_fields)]
 pub struct AppearanceInput {
     /// The person (id or slug).
-    #[validate(length(min = 1, max = 80))]
+    #[validate(length(min = 1, max = 80), custom(function = "rules::single_line"))]
     #[schema(min_length = 1, max_length = 80, example = "luca-dalloglio")]
     pub person_id: String,
     pub role: Role,

@@ -44,7 +44,11 @@ pub fn resolve_office_ref(
     key: Option<&str>,
     errors: &mut Vec<FieldError>,
 ) -> Result<Option<Office>, ApiError> {
-    let Some(key) = key else { return Ok(None) };
+    // A key with control characters fails validation already; looking it
+    // up would only make PostgreSQL refuse the text.
+    let Some(key) = key.filter(|k| !k.chars().any(char::is_control)) else {
+        return Ok(None);
+    };
     match find_office(conn, key, false) {
         Ok(office) => Ok(Some(office)),
         Err(ApiError::NotFound(_)) => {

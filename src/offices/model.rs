@@ -119,7 +119,7 @@ pub struct OfficeInput {
     pub name: String,
     pub kind: OfficeKind,
     /// The supervising office (id or slug), e.g. a regional office for a country office.
-    #[validate(length(max = 80))]
+    #[validate(length(max = 80), custom(function = "rules::single_line"))]
     #[schema(max_length = 80)]
     pub parent_id: Option<String>,
     #[validate(length(max = 100), custom(function = "rules::single_line"))]

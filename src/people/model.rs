@@ -102,7 +102,7 @@ pub struct PersonInput {
     #[schema(max_length = 300)]
     pub job_title: Option<String>,
     /// The person's office (id or slug).
-    #[validate(length(max = 80))]
+    #[validate(length(max = 80), custom(function = "rules::single_line"))]
     #[schema(max_length = 80)]
     pub office_id: Option<String>,
     /// BCP 47 language tags.

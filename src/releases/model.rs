@@ -85,7 +85,7 @@ pub struct ReleaseInput {
     #[schema(max_length = 200, example = "Washington")]
     pub dateline: Option<String>,
     /// The issuing office (id or slug).
-    #[validate(length(max = 80))]
+    #[validate(length(max = 80), custom(function = "rules::single_line"))]
     #[schema(max_length = 80)]
     pub office_id: Option<String>,
     /// Publication date, when known.

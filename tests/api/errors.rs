@@ -204,3 +204,25 @@ async fn an_empty_if_match_is_a_bad_request() {
         vec!["If-Match"]
     );
 }
+
+#[tokio::test]
+async fn nul_bytes_are_refused_everywhere_never_a_500() {
+    let app = spawn_app().await;
+
+    let query = app.get("/api/v1/offices?country=%00").await;
+    let path = app.get("/api/v1/people/a%00b").await;
+    let body = app
+        .post(
+            "/api/v1/people",
+            &json!({"full_name": "X Y", "office_id": "iom\u{0}"}),
+        )
+        .await;
+    let appearance = app
+        .post("/api/v1/releases/iom-welcomes-president-joe-bidens-executive-actions-on-migration/appearances", &json!({"person_id": "x\u{0}", "role": "quoted"}))
+        .await;
+
+    assert_problem(query, 400, "bad-request").await;
+    assert_problem(path, 400, "bad-request").await;
+    assert_problem(body, 422, "validation-failed").await;
+    assert_problem(appearance, 422, "validation-failed").await;
+}
