@@ -239,23 +239,30 @@ pub fn single<T: Serialize>(
     body: &T,
 ) -> HttpResponse {
     let tag = etag(version);
-    let none_match = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
-    if let Some(none_match) = none_match.filter(|_| status == StatusCode::OK)
-        && (none_match.trim() == "*"
-            || none_match
-                .split(',')
-                .any(|t| parse_etag(t.trim()) == Some(version)))
-    {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .finish();
+    // Every single resource has an `updated_at`: it is the Last-Modified.
+    let value = serde_json::to_value(body).unwrap_or_default();
+    let last_modified = value["updated_at"]
+        .as_str()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map(|at| {
+            at.with_timezone(&chrono::Utc)
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string()
+        });
+    let current = status == StatusCode::OK && none_match(req, |t| parse_etag(t) == Some(version));
+    let mut response = if current {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::build(status)
+    };
+    response.insert_header((header::ETAG, tag));
+    if let Some(last_modified) = last_modified {
+        response.insert_header((header::LAST_MODIFIED, last_modified));
     }
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, tag))
-        .json(body)
+    if current {
+        return response.finish();
+    }
+    response.json(value)
 }
 
 /// 201 with ETag and Location.

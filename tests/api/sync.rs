@@ -114,3 +114,22 @@ async fn list_pages_carry_etags_and_public_reads_may_be_cached_briefly() {
     );
     assert_eq!(changed.status(), 200);
 }
+
+#[tokio::test]
+async fn single_resources_say_when_they_last_changed() {
+    let app = spawn_app().await;
+
+    let response = app.get("/api/v1/people/jorge-gallo").await;
+
+    let last_modified = response.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let person: Value = response.json().await.unwrap();
+    let updated_at =
+        chrono::DateTime::parse_from_rfc3339(person["updated_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        last_modified,
+        updated_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+    );
+}
