@@ -321,6 +321,74 @@ pub fn import(conn: &mut DbConn, doc: ExportDocument) -> Result<ImportSummary, A
     })
 }
 
+/// Rows per query while streaming an export: memory stays bounded.
+const EXPORT_CHUNK: i64 = 2000;
+
+/// One table as the `"name": [ … ]` member of the pretty document.
+macro_rules! write_table {
+    ($conn:expr, $out:expr, $name:literal, $table:ident, $row:ty, $last:expr) => {{
+        write!($out, "  \"{}\": [", $name)?;
+        let mut after = String::new();
+        let mut first = true;
+        loop {
+            let rows: Vec<$row> = $table::table
+                .filter($table::id.gt(&after))
+                .order($table::id)
+                .limit(EXPORT_CHUNK)
+                .select(<$row>::as_select())
+                .load($conn)?;
+            for row in &rows {
+                let pretty = serde_json::to_string_pretty(row).map_err(anyhow::Error::from)?;
+                $out.write_all(if first { b"\n" } else { b",\n" })?;
+                first = false;
+                for (i, line) in pretty.lines().enumerate() {
+                    if i > 0 {
+                        $out.write_all(b"\n")?;
+                    }
+                    write!($out, "    {line}")?;
+                }
+            }
+            match rows.last() {
+                Some(last) if rows.len() as i64 == EXPORT_CHUNK => after = last.id.clone(),
+                _ => break,
+            }
+        }
+        $out.write_all(if first { b"]" } else { b"\n  ]" })?;
+        $out.write_all(if $last { b"\n" } else { b",\n" })?;
+    }};
+}
+
+/// Writes the export document a chunk of rows at a time, byte for byte what
+/// `to_json(&export(..))` gives, without holding the directory in memory.
+pub fn export_to(conn: &mut DbConn, out: &mut impl std::io::Write) -> Result<(), ApiError> {
+    (|| -> Result<(), ApiError> {
+        write!(
+            out,
+            "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n"
+        )?;
+        write_table!(conn, out, "offices", offices, Office, false);
+        write_table!(conn, out, "people", people, Person, false);
+        write_table!(
+            conn,
+            out,
+            "contact_points",
+            contact_points,
+            ContactPoint,
+            false
+        );
+        write_table!(conn, out, "releases", releases, Release, false);
+        write_table!(conn, out, "appearances", appearances, Appearance, true);
+        out.write_all(b"}\n")?;
+        Ok(out.flush()?)
+    })()
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(error: std::io::Error) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
 /// The document as exported: pretty JSON with a trailing newline.
 pub fn to_json(doc: &ExportDocument) -> String {
     let mut json = serde_json::to_string_pretty(doc).unwrap_or_default();
@@ -357,12 +425,70 @@ pub async fn export_directory(
     caller: crate::keys::Caller,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Admin)?;
-    let doc = pool.run(|conn| Ok(export(conn)?)).await?;
-    Ok(crate::formats::download(
-        "application/json",
-        "pressdir-export.json",
-        to_json(&doc),
-    ))
+    // Written on a blocking thread a chunk at a time and streamed as it
+    // comes: memory stays bounded whatever the directory's size. An error
+    // after the first bytes can only cut the stream short.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<actix_web::web::Bytes, ApiError>>(4);
+    let pool = pool.get_ref().clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut writer = ChunkWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK_BYTES),
+        };
+        let result = pool
+            .get()
+            .and_then(|mut conn| export_to(&mut conn, &mut writer));
+        if let Err(error) = result {
+            let _ = tx.blocking_send(Err(error));
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"pressdir-export.json\"",
+        ))
+        .streaming(body))
+}
+
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Hands what the export writes to the response stream in 64 KiB chunks.
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Result<actix_web::web::Bytes, ApiError>>,
+    buf: Vec<u8>,
+}
+
+impl ChunkWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = actix_web::web::Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(CHUNK_BYTES),
+        ));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
 }
 
 /// Import an export document: upsert by id, all or nothing (admin).

@@ -130,3 +130,38 @@ async fn export_and_import_are_for_admins() {
     let bad = import(&app, "{\"format\": \"pressdir-export\"").await;
     assert_problem(bad, 400, "bad-request").await;
 }
+
+#[tokio::test]
+async fn the_streamed_export_is_the_same_document() {
+    let app = spawn_app().await;
+    app.delete("/api/v1/people/liz-lizama").await;
+    let pool =
+        pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
+
+    let (whole, streamed) = pool
+        .run(|conn| {
+            let whole = pressdir::export::to_json(&pressdir::export::export(conn)?);
+            let mut streamed = vec![];
+            pressdir::export::export_to(conn, &mut streamed)?;
+            Ok((whole, String::from_utf8(streamed).unwrap()))
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(streamed, whole);
+    let empty = spawn_empty_app().await;
+    let pool =
+        pressdir::db::DbPool::connect(&empty.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
+    let (whole, streamed) = pool
+        .run(|conn| {
+            let whole = pressdir::export::to_json(&pressdir::export::export(conn)?);
+            let mut streamed = vec![];
+            pressdir::export::export_to(conn, &mut streamed)?;
+            Ok((whole, String::from_utf8(streamed).unwrap()))
+        })
+        .await
+        .unwrap();
+    assert_eq!(streamed, whole, "empty tables too");
+}
