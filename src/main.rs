@@ -20,6 +20,9 @@ struct Cli {
         global = true
     )]
     database_url: String,
+    /// SQLite memory-map size in bytes (0 turns it off).
+    #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", default_value_t = pressdir::db::DEFAULT_SQLITE_MMAP_BYTES, global = true)]
+    sqlite_mmap_bytes: u64,
     /// A read replica of the PostgreSQL database: reads that need no fresh write go there.
     #[arg(long, env = "PRESSDIR_DATABASE_REPLICA_URL", global = true)]
     database_replica_url: Option<String>,
@@ -46,9 +49,6 @@ enum Command {
         /// Largest request body accepted, in bytes.
         #[arg(long, env = "PRESSDIR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
         max_body_bytes: usize,
-        /// SQLite memory-map size in bytes (0 turns it off).
-        #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", default_value_t = pressdir::db::DEFAULT_SQLITE_MMAP_BYTES)]
-        sqlite_mmap_bytes: u64,
         /// Writes and searches allowed per minute per key or client address (0: no limit).
         #[arg(long, env = "PRESSDIR_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
         rate_limit_per_minute: u32,
@@ -141,26 +141,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
         }
         Command::Export => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
-            print!(
-                "{}",
-                pressdir::export::to_json(&pressdir::export::export(&mut conn)?)
-            );
-            Ok(())
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            pressdir::export::export_to(&mut conn, &mut out)
+                .map_err(|e| anyhow::anyhow!("export failed: {e}"))
         }
         Command::Import { file } => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
@@ -189,7 +202,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys { action } => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
@@ -234,7 +252,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Ingest { files, dry_run } => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
@@ -278,7 +301,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::DemoData { people } => {
-            let pool = pressdir::db::DbPool::connect(&cli.database_url, 1, Duration::from_secs(5))?;
+            let pool = pressdir::db::DbPool::connect_with(
+                &cli.database_url,
+                1,
+                Duration::from_secs(5),
+                cli.sqlite_mmap_bytes,
+            )?;
             let mut conn = pool
                 .get()
                 .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
@@ -303,7 +331,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db_pool_size,
             db_connect_timeout_secs,
             max_body_bytes,
-            sqlite_mmap_bytes,
             rate_limit_per_minute,
             request_timeout_secs,
             cors_origins,
@@ -318,7 +345,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 pool_size: db_pool_size,
                 db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
                 max_body_bytes,
-                sqlite_mmap_bytes,
+                sqlite_mmap_bytes: cli.sqlite_mmap_bytes,
                 seed: !no_seed,
                 rate_limit_per_minute,
                 request_timeout: Duration::from_secs(request_timeout_secs),
