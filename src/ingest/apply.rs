@@ -27,8 +27,8 @@ use crate::validate::{self as rules};
 #[serde(deny_unknown_fields)]
 pub struct IngestInput {
     /// The release's text as published; site navigation around it is fine.
-    #[validate(length(min = 1, max = 200000), custom(function = "rules::multi_line"))]
-    #[schema(min_length = 1, max_length = 200000)]
+    #[validate(length(min = 1, max = 100000), custom(function = "rules::multi_line"))]
+    #[schema(min_length = 1, max_length = 100000)]
     pub text: String,
     /// Overrides the title found in the text.
     #[validate(length(min = 1, max = 500), custom(function = "rules::single_line"))]

@@ -101,8 +101,8 @@ pub struct ReleaseInput {
     #[validate(length(max = 2000), custom(function = "rules::multi_line"))]
     #[schema(max_length = 2000)]
     pub summary: Option<String>,
-    #[validate(length(max = 200000), custom(function = "rules::multi_line"))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = 100000), custom(function = "rules::multi_line"))]
+    #[schema(max_length = 100000)]
     pub body: Option<String>,
 }
 
@@ -166,7 +166,7 @@ pub struct ReleasePatch {
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 100000)]
     pub body: Option<Option<String>>,
 }
 
