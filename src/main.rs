@@ -122,6 +122,31 @@ fn init_tracing() {
         .init();
 }
 
+/// One connection for a command, to the database the flags name.
+fn open(
+    database_url: &str,
+    sqlite_mmap_bytes: u64,
+) -> anyhow::Result<r2d2::PooledConnection<pressdir::db::DbConnManager>> {
+    let pool = pressdir::db::DbPool::connect_with(
+        database_url,
+        1,
+        Duration::from_secs(5),
+        sqlite_mmap_bytes,
+    )?;
+    pool.get()
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+}
+
+/// `open`, then migrate (alone, under the start-up lock on PostgreSQL).
+fn open_migrated(
+    database_url: &str,
+    sqlite_mmap_bytes: u64,
+) -> anyhow::Result<r2d2::PooledConnection<pressdir::db::DbConnManager>> {
+    let mut conn = open(database_url, sqlite_mmap_bytes)?;
+    pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+    Ok(conn)
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing();
@@ -141,43 +166,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+            let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
         }
         Command::Export => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             pressdir::export::export_to(&mut conn, &mut out)
                 .map_err(|e| anyhow::anyhow!("export failed: {e}"))
         }
         Command::Import { file } => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let bytes =
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let report = |e: pressdir::error::ApiError| {
@@ -202,16 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys { action } => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let problem = |e: pressdir::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
             match action {
                 KeysAction::Create { name, scopes } => {
@@ -252,16 +242,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Ingest { files, dry_run } => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let mut failed = false;
             for file in files {
                 let text = std::fs::read_to_string(&file)
@@ -301,16 +282,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::DemoData { people } => {
-            let pool = pressdir::db::DbPool::connect_with(
-                &cli.database_url,
-                1,
-                Duration::from_secs(5),
-                cli.sqlite_mmap_bytes,
-            )?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-            pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)?;
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let started = std::time::Instant::now();
             let counts = pressdir::demo::generate(&mut conn, people)
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
