@@ -61,48 +61,42 @@ pub fn payload_error(error: actix_web::Error) -> ApiError {
 /// Parses JSON, keeping the path of the member that failed.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    match result {
-        Ok(value) => {
-            deserializer
-                .end()
-                .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
-            Ok(value)
-        }
-        Err(error) => {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            match inner.classify() {
-                serde_json::error::Category::Data => {
-                    let message = inner.to_string();
-                    // An unknown member's path already ends with its name; a
-                    // missing member's path is that of the object it is missing from.
-                    let member_path = |name: String| match path.as_str() {
-                        "." => name,
-                        p if p == name || p.ends_with(&format!(".{name}")) => path.clone(),
-                        p => format!("{p}.{name}"),
-                    };
-                    let (field, code) = if let Some(name) = backticked(&message, "unknown field `")
-                    {
-                        (member_path(name), "unknown_field")
-                    } else if let Some(name) = backticked(&message, "missing field `") {
-                        (member_path(name), "required")
-                    } else {
-                        (if path == "." { "body".into() } else { path }, "type")
-                    };
-                    let message = message
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or_default()
-                        .to_string();
-                    Err(ApiError::Validation(vec![FieldError::new(
-                        field, code, message,
-                    )]))
-                }
-                _ => Err(ApiError::bad_request(format!("Malformed JSON: {inner}"))),
-            }
-        }
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// A JSON parse failure as a problem: a body of the wrong shape is 422
+/// naming the member, broken JSON is 400.
+pub fn json_problem(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if inner.classify() != serde_json::error::Category::Data {
+        return ApiError::bad_request(format!("Malformed JSON: {inner}"));
     }
+    let message = inner.to_string();
+    // An unknown member's path already ends with its name; a missing
+    // member's path is that of the object it is missing from.
+    let member_path = |name: String| match path.as_str() {
+        "." => name,
+        p if p == name || p.ends_with(&format!(".{name}")) => path.clone(),
+        p => format!("{p}.{name}"),
+    };
+    let (field, code) = if let Some(name) = backticked(&message, "unknown field `") {
+        (member_path(name), "unknown_field")
+    } else if let Some(name) = backticked(&message, "missing field `") {
+        (member_path(name), "required")
+    } else {
+        (if path == "." { "body".into() } else { path }, "type")
+    };
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    ApiError::Validation(vec![FieldError::new(field, code, message)])
 }
 
 fn backticked(message: &str, prefix: &str) -> Option<String> {

@@ -177,8 +177,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file } => {
             let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
-            let bytes =
-                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            // Opened here first so that a missing file is named as such.
+            std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let report = |e: pressdir::error::ApiError| {
                 let problem = e.problem();
                 let fields: Vec<String> = problem
@@ -188,8 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .collect();
                 anyhow::anyhow!("{}\n{}", problem.detail, fields.join("\n"))
             };
-            let doc = pressdir::export::from_json(&bytes).map_err(report)?;
-            let summary = pressdir::export::import(&mut conn, doc).map_err(report)?;
+            let summary = pressdir::export::import_file(&mut conn, &file).map_err(report)?;
             println!(
                 "imported {} offices, {} people, {} contact points, {} releases, {} appearances",
                 summary.offices,

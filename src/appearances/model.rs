@@ -22,7 +22,12 @@ use crate::validate::{self as rules, trim, trim_opt};
     serde::Serialize,
     serde::Deserialize,
 )]
-#[diesel(table_name = appearances, treat_none_as_null = true)]
+// None is NULL on insert too, so that rows batch-insert on SQLite (no DEFAULT there).
+#[diesel(
+    table_name = appearances,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct Appearance {
     pub id: String,
     pub release_id: String,

@@ -79,7 +79,12 @@ impl Visibility {
     serde::Serialize,
     serde::Deserialize,
 )]
-#[diesel(table_name = contact_points, treat_none_as_null = true)]
+// None is NULL on insert too, so that rows batch-insert on SQLite (no DEFAULT there).
+#[diesel(
+    table_name = contact_points,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct ContactPoint {
     pub id: String,
     pub person_id: Option<String>,

@@ -388,8 +388,26 @@ pub fn refresh_search_for_office(conn: &mut DbConn, office_id: &str) -> QueryRes
     refresh_search_of(conn, people)
 }
 
-/// Offices and public contact points are loaded once for the whole set.
+/// Writes the search documents of these people (an import's batch);
+/// `inserted` when none of them had one before.
+pub fn refresh_search_of_ids(conn: &mut DbConn, ids: &[String], inserted: bool) -> QueryResult<()> {
+    let people: Vec<Person> = people::table
+        .filter(people::id.eq_any(ids))
+        .select(Person::as_select())
+        .load(conn)?;
+    write_search_documents(conn, people, inserted)
+}
+
 fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> {
+    write_search_documents(conn, people, false)
+}
+
+/// Offices and public contact points are loaded once for the whole set.
+fn write_search_documents(
+    conn: &mut DbConn,
+    people: Vec<Person>,
+    inserted: bool,
+) -> QueryResult<()> {
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
     let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
@@ -403,20 +421,47 @@ fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> 
             .or_default()
             .push(cp);
     }
-    for person in &people {
-        let office = person.office_id.as_ref().and_then(|id| offices.get(id));
-        let own = contacts
-            .get(&person.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let text = search_text(person, office, own);
+    let documents: Vec<(&Person, String)> = people
+        .iter()
+        .map(|person| {
+            let office = person.office_id.as_ref().and_then(|id| offices.get(id));
+            let own = contacts
+                .get(&person.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            (person, search_text(person, office, own))
+        })
+        .collect();
+    if let DbConn::Pg(c) = conn {
+        // One statement for the set: a round trip per person made bulk
+        // imports three times slower.
+        use diesel::sql_types::{Array, Text};
+        let column = |f: &dyn Fn(&(&Person, String)) -> String| -> Vec<String> {
+            documents.iter().map(f).collect()
+        };
+        diesel::sql_query(
+            "UPDATE people SET search_text = v.search_text, name_key = v.name_key \
+             FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, search_text, name_key) \
+             WHERE people.id = v.id",
+        )
+        .bind::<Array<Text>, _>(column(&|(p, _)| p.id.clone()))
+        .bind::<Array<Text>, _>(column(&|(_, text)| text.clone()))
+        .bind::<Array<Text>, _>(column(&|(p, _)| crate::text::fold(&p.full_name)))
+        .execute(c)?;
+        return Ok(());
+    }
+    for (person, text) in &documents {
         diesel::update(people::table.find(&person.id))
             .set((
-                people::search_text.eq(&text),
+                people::search_text.eq(text),
                 people::name_key.eq(crate::text::fold(&person.full_name)),
             ))
             .execute(conn)?;
-        search::index(conn, Table::People, &person.id, &text)?;
+        if inserted {
+            search::index_inserted(conn, Table::People, &person.id, text)?;
+        } else {
+            search::index(conn, Table::People, &person.id, text)?;
+        }
     }
     Ok(())
 }

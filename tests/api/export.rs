@@ -165,3 +165,89 @@ async fn the_streamed_export_is_the_same_document() {
         .unwrap();
     assert_eq!(streamed, whole, "empty tables too");
 }
+
+#[tokio::test]
+async fn a_directory_bigger_than_one_write_batch_round_trips() {
+    let source = spawn_empty_app().await;
+    let pool =
+        pressdir::db::DbPool::connect(&source.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
+    // Several write batches of people, contact points and appearances.
+    pool.run(|conn| pressdir::demo::generate(conn, 1_200).map(|_| ()))
+        .await
+        .unwrap();
+    let document = export(&source).await;
+
+    let target = spawn_empty_app().await;
+    let imported = import(&target, &document).await;
+
+    assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
+    assert_eq!(export(&target).await, document, "byte for byte");
+    let again = import(&target, &document).await;
+    assert_eq!(again.status(), 200, "a second import updates every row");
+    assert_eq!(export(&target).await, document, "and changes nothing");
+}
+
+#[tokio::test]
+async fn arrays_may_come_in_any_order() {
+    let source = spawn_app().await;
+    let document: Value = serde_json::from_str(&export(&source).await).unwrap();
+    // Rows pointing at rows that come later in the document.
+    let reordered = format!(
+        "{{\"appearances\": {}, \"contact_points\": {}, \"releases\": {}, \"people\": {}, \
+         \"offices\": {}, \"version\": 1, \"format\": \"pressdir-export\"}}",
+        document["appearances"],
+        document["contact_points"],
+        document["releases"],
+        document["people"],
+        document["offices"]
+    );
+
+    let target = spawn_empty_app().await;
+    let imported = import(&target, &reordered).await;
+
+    assert_eq!(imported.status(), 200);
+    let exported: Value = serde_json::from_str(&export(&target).await).unwrap();
+    assert_eq!(exported, document);
+}
+
+#[tokio::test]
+async fn documents_of_the_wrong_shape_are_refused_naming_the_member() {
+    let app = spawn_empty_app().await;
+    let empty = json!({"format": "pressdir-export", "version": 1, "offices": [], "people": [],
+        "contact_points": [], "releases": [], "appearances": []});
+
+    let mut missing = empty.clone();
+    missing.as_object_mut().unwrap().remove("releases");
+    let response = import(&app, &missing.to_string()).await;
+    assert_eq!(
+        failing_fields(&assert_problem(response, 422, "validation-failed").await),
+        ["releases"]
+    );
+
+    let unknown = empty.to_string().replace("\"people\"", "\"persons\"");
+    let response = import(&app, &unknown).await;
+    assert_eq!(
+        failing_fields(&assert_problem(response, 422, "validation-failed").await),
+        ["persons"]
+    );
+
+    let mut wrong_row = empty.clone();
+    wrong_row["people"] = json!([{"id": 7}]);
+    let response = import(&app, &wrong_row.to_string()).await;
+    assert_eq!(
+        failing_fields(&assert_problem(response, 422, "validation-failed").await),
+        ["people[0].id"]
+    );
+
+    let source = spawn_app().await;
+    let with_nul = export(&source)
+        .await
+        .replacen("Regional Office", "Regional\\u0000Office", 1);
+    let response = import(&app, &with_nul).await;
+    assert_eq!(
+        failing_fields(&assert_problem(response, 422, "validation-failed").await),
+        ["document"]
+    );
+    assert_eq!(export(&app).await, export(&spawn_empty_app().await).await);
+}

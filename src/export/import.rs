@@ -1,0 +1,796 @@
+//! Reading an export document back, streamed from a file.
+//!
+//! The document is read more than once rather than held in memory: a first
+//! pass checks every row on its own and collects the ids the document
+//! lists; then, in one transaction, a second pass checks every reference
+//! and writes the rows in batches. A problem anywhere stops the writing,
+//! the checking goes on so that every problem is reported, and the
+//! transaction is rolled back. Memory holds the ids (tens of bytes a row)
+//! and the offices (few), never the document.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use diesel::prelude::*;
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{FORMAT, ImportSummary, VERSION};
+use crate::appearances::model::Appearance;
+use crate::contact_points::model::{ContactPoint, ContactPointInput};
+use crate::db::schema::{appearances, contact_points, offices, people, releases};
+use crate::db::{DbConn, write_transaction};
+use crate::error::{ApiError, FieldError};
+use crate::offices::model::{Office, OfficeInput, office_search_text};
+use crate::people::model::{Person, PersonInput};
+use crate::releases::model::{Release, ReleaseInput, release_search_text};
+use crate::search::{self, Table};
+
+/// Rows written per statement (well under both backends' limits on bound
+/// parameters: about 20 columns a row).
+const BATCH: usize = 500;
+
+/// The document's arrays, in the order their rows must be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Member {
+    Offices,
+    People,
+    ContactPoints,
+    Releases,
+    Appearances,
+}
+
+const MEMBERS: [Member; 5] = [
+    Member::Offices,
+    Member::People,
+    Member::ContactPoints,
+    Member::Releases,
+    Member::Appearances,
+];
+
+const FIELDS: &[&str] = &[
+    "format",
+    "version",
+    "offices",
+    "people",
+    "contact_points",
+    "releases",
+    "appearances",
+];
+
+impl Member {
+    fn name(self) -> &'static str {
+        match self {
+            Member::Offices => "offices",
+            Member::People => "people",
+            Member::ContactPoints => "contact_points",
+            Member::Releases => "releases",
+            Member::Appearances => "appearances",
+        }
+    }
+
+    fn named(name: &str) -> Option<Self> {
+        MEMBERS.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The members whose rows this one's rows point at.
+    fn depends_on(self) -> &'static [Member] {
+        match self {
+            Member::Offices => &[],
+            Member::People | Member::Releases => &[Member::Offices],
+            Member::ContactPoints => &[Member::Offices, Member::People],
+            Member::Appearances => &[Member::People, Member::Releases],
+        }
+    }
+}
+
+enum Row {
+    Office(Office),
+    Person(Person),
+    ContactPoint(ContactPoint),
+    Release(Release),
+    Appearance(Appearance),
+}
+
+/// What a pass saw besides the rows.
+#[derive(Default)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+    members: Vec<Member>,
+}
+
+type Visit<'a> = dyn FnMut(usize, Row) -> Result<(), ApiError> + 'a;
+
+/// Reads a whole document, handing each row of the `wanted` members to
+/// `visit` (others are skipped unparsed) in document order.
+fn read_document(
+    source: impl Read,
+    wanted: &[Member],
+    visit: &mut Visit<'_>,
+) -> Result<Header, ApiError> {
+    let mut guard = NulGuard::new(source);
+    let mut stopped = None;
+    let result = {
+        // serde_json reads a byte at a time: the buffer goes outside.
+        let buffered = std::io::BufReader::with_capacity(256 * 1024, &mut guard);
+        let mut json = serde_json::Deserializer::from_reader(buffered);
+        let mut track = serde_path_to_error::Track::new();
+        let seed = DocumentSeed {
+            wanted,
+            visit,
+            stopped: &mut stopped,
+        };
+        seed.deserialize(serde_path_to_error::Deserializer::new(
+            &mut json, &mut track,
+        ))
+        .and_then(|header| json.end().map(|()| header))
+        .map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+    };
+    if let Some(error) = stopped {
+        return Err(error);
+    }
+    if let Some(error) = guard.error {
+        return Err(ApiError::bad_request(format!(
+            "Could not read the document: {error}"
+        )));
+    }
+    if guard.found_nul {
+        // No exported value holds one, and PostgreSQL refuses them in text.
+        return Err(ApiError::invalid(
+            "document",
+            "control_characters",
+            "the document contains NUL characters",
+        ));
+    }
+    result.map_err(crate::http::json_problem)
+}
+
+struct DocumentSeed<'a, 'v> {
+    wanted: &'a [Member],
+    visit: &'a mut Visit<'v>,
+    /// Why `visit` stopped the reading, if it did.
+    stopped: &'a mut Option<ApiError>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_> {
+    type Value = Header;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Header, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
+    type Value = Header;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a pressdir export document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+        let mut header = Header::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => header.format = Some(map.next_value()?),
+                "version" => header.version = Some(map.next_value()?),
+                name => {
+                    let member =
+                        Member::named(name).ok_or_else(|| A::Error::unknown_field(name, FIELDS))?;
+                    if header.members.contains(&member) {
+                        return Err(A::Error::duplicate_field(member.name()));
+                    }
+                    header.members.push(member);
+                    if self.wanted.contains(&member) {
+                        map.next_value_seed(RowsSeed {
+                            member,
+                            visit: &mut *self.visit,
+                            stopped: &mut *self.stopped,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+        if header.format.is_none() {
+            return Err(A::Error::missing_field("format"));
+        }
+        if header.version.is_none() {
+            return Err(A::Error::missing_field("version"));
+        }
+        if let Some(missing) = MEMBERS.iter().find(|m| !header.members.contains(m)) {
+            return Err(A::Error::missing_field(missing.name()));
+        }
+        Ok(header)
+    }
+}
+
+struct RowsSeed<'a, 'v> {
+    member: Member,
+    visit: &'a mut Visit<'v>,
+    stopped: &'a mut Option<ApiError>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an array of {}", self.member.name())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for i in 0.. {
+            let row = match self.member {
+                Member::Offices => seq.next_element()?.map(Row::Office),
+                Member::People => seq.next_element()?.map(Row::Person),
+                Member::ContactPoints => seq.next_element()?.map(Row::ContactPoint),
+                Member::Releases => seq.next_element()?.map(Row::Release),
+                Member::Appearances => seq.next_element()?.map(Row::Appearance),
+            };
+            let Some(row) = row else { break };
+            if let Err(error) = (self.visit)(i, row) {
+                *self.stopped = Some(error);
+                return Err(A::Error::custom("import stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Notices an escaped NUL (`\u0000`) anywhere in what it reads, and keeps
+/// the read error that serde_json would otherwise report as bad JSON.
+struct NulGuard<R> {
+    inner: R,
+    /// The last bytes of the previous read, for a match across reads.
+    tail: Vec<u8>,
+    found_nul: bool,
+    error: Option<std::io::Error>,
+}
+
+impl<R> NulGuard<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            tail: vec![],
+            found_nul: false,
+            error: None,
+        }
+    }
+}
+
+impl<R: Read> Read for NulGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(error) => {
+                let kind = error.kind();
+                self.error = Some(error);
+                return Err(kind.into());
+            }
+        };
+        const NUL: &[u8] = b"\\u0000";
+        let read = &buf[..n];
+        let edge: Vec<u8> = self
+            .tail
+            .iter()
+            .chain(read.iter().take(NUL.len() - 1))
+            .copied()
+            .collect();
+        if [&edge[..], read].iter().any(|bytes| {
+            bytes
+                .windows(NUL.len())
+                .any(|w| w.eq_ignore_ascii_case(NUL))
+        }) {
+            self.found_nul = true;
+        }
+        let keep = read.len().min(NUL.len() - 1);
+        self.tail
+            .drain(..self.tail.len().saturating_sub(NUL.len() - 1 - keep));
+        self.tail.extend_from_slice(&read[read.len() - keep..]);
+        Ok(n)
+    }
+}
+
+fn prefixed(prefix: String, errors: Vec<FieldError>) -> impl Iterator<Item = FieldError> {
+    errors.into_iter().map(move |mut e| {
+        e.field = format!("{prefix}.{}", e.field);
+        e
+    })
+}
+
+/// The first pass: every row on its own, and the ids the document lists.
+#[derive(Default)]
+struct Listed {
+    /// The arrays in document order.
+    members: Vec<Member>,
+    offices: Vec<Office>,
+    office_ids: HashSet<String>,
+    person_ids: HashSet<String>,
+    contact_point_ids: HashSet<String>,
+    release_ids: HashSet<String>,
+    appearance_ids: HashSet<String>,
+    errors: Vec<FieldError>,
+}
+
+impl Listed {
+    fn read(path: &Path) -> Result<Self, ApiError> {
+        let mut listed = Listed::default();
+        let header = read_document(open(path)?, &MEMBERS, &mut |i, row| {
+            listed.check(i, row);
+            Ok(())
+        })?;
+        listed.members = header.members;
+        if header.format.as_deref() != Some(FORMAT) || header.version != Some(VERSION) {
+            listed.errors.insert(
+                0,
+                FieldError::new(
+                    "format",
+                    "unsupported",
+                    format!("expected format {FORMAT} version {VERSION}"),
+                ),
+            );
+        }
+        Ok(listed)
+    }
+
+    fn check(&mut self, i: usize, row: Row) {
+        let (member, id, errors) = match row {
+            Row::Office(o) => {
+                let mut input = OfficeInput::from(&o);
+                input.parent_id = None;
+                let errors = crate::validate::errors_of(&input);
+                let id = o.id.clone();
+                self.offices.push(o);
+                (Member::Offices, id, errors)
+            }
+            Row::Person(p) => {
+                let mut input = PersonInput::from(&p);
+                input.office_id = None;
+                (Member::People, p.id, crate::validate::errors_of(&input))
+            }
+            Row::ContactPoint(cp) => {
+                let errors = crate::validate::errors_of(&ContactPointInput::from(&cp));
+                (Member::ContactPoints, cp.id, errors)
+            }
+            Row::Release(r) => {
+                let mut input = ReleaseInput::from(&r);
+                input.office_id = None;
+                (Member::Releases, r.id, crate::validate::errors_of(&input))
+            }
+            Row::Appearance(a) => (Member::Appearances, a.id, vec![]),
+        };
+        let at = format!("{}[{i}]", member.name());
+        self.errors.extend(prefixed(at.clone(), errors));
+        let ids = match member {
+            Member::Offices => &mut self.office_ids,
+            Member::People => &mut self.person_ids,
+            Member::ContactPoints => &mut self.contact_point_ids,
+            Member::Releases => &mut self.release_ids,
+            Member::Appearances => &mut self.appearance_ids,
+        };
+        if !ids.insert(id) {
+            self.errors.push(FieldError::new(
+                format!("{at}.id"),
+                "duplicate",
+                "the same id twice in the document",
+            ));
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<std::fs::File, ApiError> {
+    std::fs::File::open(path).map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// Ids that rows may point at: those in the database and those listed.
+struct Known {
+    offices: HashSet<String>,
+    people: HashSet<String>,
+    releases: HashSet<String>,
+}
+
+impl Known {
+    fn load(conn: &mut DbConn, listed: &mut Listed) -> QueryResult<Self> {
+        let union = |existing: Vec<String>, listed: &mut HashSet<String>| {
+            let mut all = std::mem::take(listed);
+            all.extend(existing);
+            all
+        };
+        Ok(Known {
+            offices: union(
+                offices::table.select(offices::id).load(conn)?,
+                &mut listed.office_ids,
+            ),
+            people: union(
+                people::table.select(people::id).load(conn)?,
+                &mut listed.person_ids,
+            ),
+            releases: union(
+                releases::table.select(releases::id).load(conn)?,
+                &mut listed.release_ids,
+            ),
+        })
+    }
+
+    fn check_reference(
+        &self,
+        ids: &HashSet<String>,
+        id: Option<&String>,
+        field: String,
+        what: &str,
+        errors: &mut Vec<FieldError>,
+    ) {
+        if id.is_some_and(|id| !ids.contains(id)) {
+            errors.push(FieldError::new(
+                field,
+                "not_found",
+                format!("no such {what}"),
+            ));
+        }
+    }
+
+    /// The problems of one row's references.
+    fn check(&self, i: usize, row: &Row) -> Vec<FieldError> {
+        let mut errors = vec![];
+        match row {
+            Row::Office(o) => self.check_reference(
+                &self.offices,
+                o.parent_id.as_ref(),
+                format!("offices[{i}].parent_id"),
+                "office",
+                &mut errors,
+            ),
+            Row::Person(p) => self.check_reference(
+                &self.offices,
+                p.office_id.as_ref(),
+                format!("people[{i}].office_id"),
+                "office",
+                &mut errors,
+            ),
+            Row::ContactPoint(cp) => {
+                let owner_ok = match (&cp.person_id, &cp.office_id) {
+                    (Some(p), None) => self.people.contains(p),
+                    (None, Some(o)) => self.offices.contains(o),
+                    _ => false,
+                };
+                if !owner_ok {
+                    errors.push(FieldError::new(
+                        format!("contact_points[{i}]"),
+                        "owner",
+                        "exactly one known person_id or office_id",
+                    ));
+                }
+            }
+            Row::Release(r) => self.check_reference(
+                &self.offices,
+                r.office_id.as_ref(),
+                format!("releases[{i}].office_id"),
+                "office",
+                &mut errors,
+            ),
+            Row::Appearance(a) => {
+                self.check_reference(
+                    &self.releases,
+                    Some(&a.release_id),
+                    format!("appearances[{i}].release_id"),
+                    "release",
+                    &mut errors,
+                );
+                self.check_reference(
+                    &self.people,
+                    Some(&a.person_id),
+                    format!("appearances[{i}].person_id"),
+                    "person",
+                    &mut errors,
+                );
+            }
+        }
+        errors
+    }
+}
+
+/// Updates the row with this id, or inserts it.
+macro_rules! upsert {
+    ($conn:expr, $table:ident, $row:expr) => {{
+        let updated = diesel::update($table::table.find(&$row.id))
+            .set($row)
+            .execute($conn)?;
+        if updated == 0 {
+            diesel::insert_into($table::table)
+                .values($row)
+                .execute($conn)?;
+        }
+    }};
+}
+
+/// Updates the rows whose ids exist and inserts the others in one statement
+/// (batch inserts do not compile through the multi-connection, hence the
+/// match). Gives the ids inserted and the ids updated.
+macro_rules! upsert_batch {
+    ($conn:expr, $table:ident, $rows:expr) => {{
+        let rows = $rows;
+        let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+        let existing: HashSet<String> = $table::table
+            .filter($table::id.eq_any(&ids))
+            .select($table::id)
+            .load::<String>($conn)?
+            .into_iter()
+            .collect();
+        let (updates, inserts): (Vec<_>, Vec<_>) =
+            rows.iter().partition(|r| existing.contains(&r.id));
+        for row in &updates {
+            diesel::update($table::table.find(&row.id))
+                .set(*row)
+                .execute($conn)?;
+        }
+        let inserted: Vec<String> = inserts.iter().map(|r| r.id.clone()).collect();
+        let updated: Vec<String> = updates.iter().map(|r| r.id.clone()).collect();
+        if !inserts.is_empty() {
+            match $conn {
+                DbConn::Pg(c) => diesel::insert_into($table::table)
+                    .values(inserts)
+                    .execute(c)?,
+                DbConn::Sqlite(c) => diesel::insert_into($table::table)
+                    .values(inserts)
+                    .execute(c)?,
+            };
+        }
+        (inserted, updated)
+    }};
+}
+
+/// Offices ordered so that each comes after the office that supervises it
+/// (when that one is in the document too).
+fn parents_first(all: &[Office]) -> Vec<(usize, &Office)> {
+    let listed: HashSet<&str> = all.iter().map(|o| o.id.as_str()).collect();
+    let mut placed: HashSet<&str> = HashSet::new();
+    let mut ordered = vec![];
+    while ordered.len() < all.len() {
+        let before = ordered.len();
+        for (i, office) in all.iter().enumerate() {
+            let ready = office
+                .parent_id
+                .as_deref()
+                .is_none_or(|p| placed.contains(p) || !listed.contains(p));
+            if !placed.contains(office.id.as_str()) && ready {
+                placed.insert(&office.id);
+                ordered.push((i, office));
+            }
+        }
+        if ordered.len() == before {
+            // A cycle: the database refuses it when the rows are written.
+            ordered.extend(
+                all.iter()
+                    .enumerate()
+                    .filter(|(_, o)| !placed.contains(o.id.as_str())),
+            );
+            break;
+        }
+    }
+    ordered
+}
+
+/// The second pass: references checked, rows written a batch at a time.
+struct Writer<'a> {
+    known: Known,
+    errors: Vec<FieldError>,
+    office_search: HashMap<String, String>,
+    people: Vec<Person>,
+    contact_points: Vec<ContactPoint>,
+    appearances: Vec<Appearance>,
+    /// Whose search documents are written last, once their contact points are in.
+    people_inserted: Vec<String>,
+    people_updated: Vec<String>,
+    summary: &'a mut ImportSummary,
+}
+
+impl Writer<'_> {
+    /// Writing stops at the first problem; checking goes on.
+    fn writing(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    fn offices(&mut self, conn: &mut DbConn, all: &[Office]) -> Result<(), ApiError> {
+        for (i, office) in parents_first(all) {
+            self.errors
+                .extend(self.known.check(i, &Row::Office(office.clone())));
+            if !self.writing() {
+                continue;
+            }
+            let mut row = office.clone();
+            row.search_text = office_search_text(&OfficeInput::from(office));
+            row.name_key = crate::text::fold(&row.name);
+            row.search_rowid = search::fts_rowid(&row.id);
+            upsert!(conn, offices, &row);
+            search::index(conn, Table::Offices, &row.id, &row.search_text)?;
+            self.office_search.insert(row.id.clone(), row.search_text);
+        }
+        self.summary.offices = all.len();
+        Ok(())
+    }
+
+    fn row(&mut self, conn: &mut DbConn, i: usize, row: Row) -> Result<(), ApiError> {
+        self.errors.extend(self.known.check(i, &row));
+        match row {
+            Row::Office(_) => {}
+            Row::Person(mut person) => {
+                self.summary.people += 1;
+                person.name_key = crate::text::fold(&person.full_name);
+                person.search_rowid = search::fts_rowid(&person.id);
+                self.people.push(person);
+            }
+            Row::ContactPoint(cp) => {
+                self.summary.contact_points += 1;
+                self.contact_points.push(cp);
+            }
+            Row::Release(mut release) => {
+                self.summary.releases += 1;
+                if self.writing() {
+                    let office_text = release
+                        .office_id
+                        .as_ref()
+                        .and_then(|id| self.office_search.get(id))
+                        .cloned()
+                        .or_else(|| existing_office_search(conn, release.office_id.as_ref()));
+                    release.search_text =
+                        release_search_text(&ReleaseInput::from(&release), office_text.as_deref());
+                    release.name_key = crate::text::fold(&release.title);
+                    release.search_rowid = search::fts_rowid(&release.id);
+                    upsert!(conn, releases, &release);
+                    search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+                }
+            }
+            Row::Appearance(a) => {
+                self.summary.appearances += 1;
+                self.appearances.push(a);
+            }
+        }
+        self.flush(conn, BATCH)
+    }
+
+    /// Writes the buffered rows once `at_least` of a kind are waiting.
+    fn flush(&mut self, conn: &mut DbConn, at_least: usize) -> Result<(), ApiError> {
+        if !self.writing() {
+            self.people.clear();
+            self.contact_points.clear();
+            self.appearances.clear();
+            return Ok(());
+        }
+        let at_least = at_least.max(1);
+        // Contact points and appearances point at people: those go first.
+        let dependents_due =
+            self.contact_points.len() >= at_least || self.appearances.len() >= at_least;
+        if self.people.len() >= at_least || (dependents_due && !self.people.is_empty()) {
+            let (inserted, updated) = upsert_batch!(conn, people, std::mem::take(&mut self.people));
+            self.people_inserted.extend(inserted);
+            self.people_updated.extend(updated);
+        }
+        if self.contact_points.len() >= at_least {
+            upsert_batch!(
+                conn,
+                contact_points,
+                std::mem::take(&mut self.contact_points)
+            );
+        }
+        if self.appearances.len() >= at_least {
+            upsert_batch!(conn, appearances, std::mem::take(&mut self.appearances));
+        }
+        Ok(())
+    }
+}
+
+/// The search text of an office already in the database (for a release
+/// whose office the document does not list).
+fn existing_office_search(conn: &mut DbConn, id: Option<&String>) -> Option<String> {
+    offices::table
+        .find(id?)
+        .select(offices::search_text)
+        .first(conn)
+        .ok()
+}
+
+/// Imports the document in `path` in one transaction; nothing is written
+/// when anything is wrong, and every problem is reported with its path.
+pub fn import_file(conn: &mut DbConn, path: &Path) -> Result<ImportSummary, ApiError> {
+    let started = std::time::Instant::now();
+    let mut listed = Listed::read(path)?;
+    tracing::info!(elapsed = ?started.elapsed(), "import: document checked");
+    write_all(conn, path, &mut listed, started)
+}
+
+fn write_all(
+    conn: &mut DbConn,
+    path: &Path,
+    listed: &mut Listed,
+    started: std::time::Instant,
+) -> Result<ImportSummary, ApiError> {
+    write_transaction(conn, |conn| {
+        let known = Known::load(conn, listed)?;
+        let mut summary = ImportSummary::default();
+        let mut writer = Writer {
+            known,
+            errors: std::mem::take(&mut listed.errors),
+            office_search: HashMap::new(),
+            people: vec![],
+            contact_points: vec![],
+            appearances: vec![],
+            people_inserted: vec![],
+            people_updated: vec![],
+            summary: &mut summary,
+        };
+        writer.offices(conn, &listed.offices)?;
+        // One pass when each array comes after those it points at (as
+        // exported); another pass for each array that came too early.
+        let mut done = vec![Member::Offices];
+        while done.len() < MEMBERS.len() {
+            let mut this_pass = vec![];
+            for &member in &listed.members {
+                let ready = member
+                    .depends_on()
+                    .iter()
+                    .all(|d| done.contains(d) || this_pass.contains(d));
+                if !done.contains(&member) && ready {
+                    this_pass.push(member);
+                }
+            }
+            read_document(open(path)?, &this_pass, &mut |i, row| {
+                writer.row(conn, i, row)
+            })?;
+            writer.flush(conn, 0)?;
+            done.extend(this_pass);
+        }
+        crate::validate::into_result(std::mem::take(&mut writer.errors))?;
+        tracing::info!(elapsed = ?started.elapsed(), "import: rows written");
+        // People's search documents need their offices and contact points in place.
+        for chunk in writer.people_inserted.chunks(BATCH) {
+            crate::people::db::refresh_search_of_ids(conn, chunk, true)?;
+        }
+        for chunk in writer.people_updated.chunks(BATCH) {
+            crate::people::db::refresh_search_of_ids(conn, chunk, false)?;
+        }
+        tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
+        crate::audit::record(conn, "import", "directory", "import", None, Some(&summary))?;
+        Ok(summary)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nul_found(chunks: &[&[u8]]) -> bool {
+        struct Chunks<'a>(std::collections::VecDeque<&'a [u8]>);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some(chunk) = self.0.pop_front() else {
+                    return Ok(0);
+                };
+                buf[..chunk.len()].copy_from_slice(chunk);
+                Ok(chunk.len())
+            }
+        }
+        let mut guard = NulGuard::new(Chunks(chunks.iter().copied().collect()));
+        std::io::copy(&mut guard, &mut std::io::sink()).unwrap();
+        guard.found_nul
+    }
+
+    #[test]
+    fn an_escaped_nul_is_found_even_across_reads() {
+        assert!(nul_found(&[br#"{"a": "x\u0000"}"#]));
+        assert!(nul_found(&[br#"{"a": "x\u00"#, br#"00"}"#]));
+        assert!(nul_found(&[br#"{"a": "x\"#, b"u", b"0", b"0", br#"00"}"#]));
+        assert!(nul_found(&[br#"{"a": "x\U0000"}"#]));
+        assert!(!nul_found(&[br#"{"a": "x\u0001"}"#]));
+        assert!(!nul_found(&[br#"{"a": "x\u00"#, br#"01 0000"}"#]));
+    }
+}
