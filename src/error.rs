@@ -49,6 +49,9 @@ pub struct Problem {
     /// Every failing field (present on 400, 409 and 422 when fields are to blame).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The request's id (its `X-Request-Id`), to find it in the server's logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// Every way a request can fail.
@@ -181,6 +184,7 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail: self.detail(),
             errors,
+            request_id: None,
         }
     }
 }

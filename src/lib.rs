@@ -2,6 +2,7 @@
 
 pub mod appearances;
 pub mod audit;
+pub mod config;
 pub mod contact_points;
 pub mod db;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod ingest;
 pub mod keys;
 pub mod limits;
+pub mod observe;
 pub mod offices;
 pub mod openapi;
 pub mod ops;

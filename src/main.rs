@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use pressdir::startup::{Application, Settings};
 
 #[derive(Parser)]
@@ -26,8 +26,25 @@ struct Cli {
     /// A read replica of the PostgreSQL database: reads that need no fresh write go there.
     #[arg(long, env = "PRESSDIR_DATABASE_REPLICA_URL", global = true)]
     database_replica_url: Option<String>,
+    /// A TOML file of settings, named as these flags; flags and `PRESSDIR_*`
+    /// variables take precedence over it.
+    #[arg(long, env = "PRESSDIR_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
+    /// Log lines as human-readable text or as JSON objects.
+    #[arg(long, env = "PRESSDIR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+    /// What to log, as a tracing filter (`info`, `pressdir=debug,warn`);
+    /// `RUST_LOG` is read when this is not set.
+    #[arg(long, env = "PRESSDIR_LOG", global = true)]
+    log: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -64,6 +81,16 @@ enum Command {
         /// Do not load the seed release into an empty database.
         #[arg(long, env = "PRESSDIR_NO_SEED")]
         no_seed: bool,
+        /// Seconds to finish in-flight requests after SIGTERM or SIGINT.
+        #[arg(long, env = "PRESSDIR_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+        shutdown_grace_secs: u64,
+    },
+    /// Copy a SQLite database, consistently, while it is in use (`VACUUM
+    /// INTO`). For PostgreSQL use pg_dump.
+    Backup {
+        /// The copy to write; it must not exist yet.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -112,14 +139,21 @@ enum KeysAction {
     Revoke { key: String },
 }
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PRESSDIR_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+fn init_tracing(format: LogFormat, filter: Option<&str>) -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match filter {
+        Some(directives) => EnvFilter::try_new(directives)
+            .map_err(|e| anyhow::anyhow!("invalid --log / PRESSDIR_LOG `{directives}`: {e}"))?,
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+    Ok(())
 }
 
 /// One connection for a command, to the database the flags name.
@@ -148,8 +182,19 @@ fn open_migrated(
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    init_tracing();
+    let argv =
+        match pressdir::config::with_config_file(&Cli::command(), std::env::args_os().collect()) {
+            Ok(argv) => argv,
+            Err(error) => {
+                eprintln!("pressdir: {error:#}");
+                return std::process::ExitCode::from(2);
+            }
+        };
+    let cli = Cli::parse_from(argv);
+    if let Err(error) = init_tracing(cli.log_format, cli.log.as_deref()) {
+        eprintln!("pressdir: {error:#}");
+        return std::process::ExitCode::from(2);
+    }
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -168,6 +213,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
+        }
+        Command::Backup { out } => {
+            let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            pressdir::db::backup(&mut conn, &out)?;
+            eprintln!("backed up to {}", out.display());
+            Ok(())
         }
         Command::Export => {
             let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
@@ -307,6 +358,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cors_origins,
             cors_allow_writes,
             no_seed,
+            shutdown_grace_secs,
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
@@ -322,11 +374,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 request_timeout: Duration::from_secs(request_timeout_secs),
                 cors_origins,
                 cors_allow_writes,
+                shutdown_grace: Duration::from_secs(shutdown_grace_secs),
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;
                 tracing::info!(bind = %settings.bind, port = app.port(), "pressdir serving");
                 app.run_until_stopped().await?;
+                tracing::info!("pressdir stopped");
                 Ok(())
             })
         }

@@ -37,6 +37,8 @@ pub struct Settings {
     /// Writes and searches per minute per key or address; 0 turns it off.
     pub rate_limit_per_minute: u32,
     pub request_timeout: Duration,
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    pub shutdown_grace: Duration,
     /// Origins allowed to call the API from a browser; empty: none.
     pub cors_origins: Vec<String>,
     /// Let those origins write too (with a key), not only read.
@@ -57,6 +59,7 @@ impl Default for Settings {
             seed: true,
             rate_limit_per_minute: 600,
             request_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(30),
             cors_origins: vec![],
             cors_allow_writes: false,
         }
@@ -81,6 +84,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(scope("/api/v1").configure(api_routes))
         .service(ops::healthz)
         .service(ops::readyz)
+        .service(crate::observe::metrics_text)
         .service(ops::openapi_json);
 }
 
@@ -284,6 +288,7 @@ pub fn build_app(
             .add(("Referrer-Policy", "no-referrer")),
     )
     .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+    .wrap(actix_web::middleware::from_fn(crate::observe::observe))
 }
 
 /// A running server and the port it listens on.
@@ -324,11 +329,10 @@ impl Application {
             })?;
         }
         let replica = match &settings.replica_url {
-            Some(url) => Some(DbPool::connect(
-                url,
-                settings.pool_size,
-                settings.db_connect_timeout,
-            )?),
+            Some(url) => Some(
+                DbPool::connect(url, settings.pool_size, settings.db_connect_timeout)?
+                    .named("replica"),
+            ),
             None => None,
         };
         let listener = TcpListener::bind(&settings.bind)
@@ -353,7 +357,9 @@ impl Application {
         }
         // Blocking tasks beyond the pool's size would only wait for a
         // connection, each on a thread of its own (and its malloc arena).
-        server = server.worker_max_blocking_threads(settings.pool_size as usize);
+        server = server
+            .worker_max_blocking_threads(settings.pool_size as usize)
+            .shutdown_timeout(settings.shutdown_grace.as_secs());
         let server = server.listen(listener)?.run();
         Ok(Self {
             port,

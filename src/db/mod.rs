@@ -127,6 +127,8 @@ pub struct DbPool {
     backend: Backend,
     /// Units of work this pool has run: shows which pool served what.
     runs: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The pool's label in metrics.
+    name: &'static str,
 }
 
 impl DbPool {
@@ -155,7 +157,27 @@ impl DbPool {
             pool,
             backend: Backend::from_url(url),
             runs: Default::default(),
+            name: "primary",
         })
+    }
+
+    /// The same pool under another label in metrics (`replica`).
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Open and idle connections now.
+    pub fn state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
     }
 
     /// How many units of work (`run` calls) this pool has served.
@@ -202,8 +224,24 @@ impl DbPool {
         self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let pool = self.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            let metrics = &crate::observe::METRICS;
+            let label = [pool.name];
+            let waiting = std::time::Instant::now();
+            let conn = pool.get();
+            metrics
+                .pool_wait_seconds
+                .with_label_values(&label)
+                .observe(waiting.elapsed().as_secs_f64());
+            let mut conn = conn.inspect_err(|_| {
+                metrics.pool_timeouts.with_label_values(&label).inc();
+            })?;
+            let working = std::time::Instant::now();
+            let result = f(&mut conn);
+            metrics
+                .query_seconds
+                .with_label_values(&label)
+                .observe(working.elapsed().as_secs_f64());
+            result
         })
         .await?
     }
@@ -360,4 +398,23 @@ pub fn choose_slug(
 diesel::define_sql_function! {
     /// Text lower-casing (`diesel::dsl::lower` is PostgreSQL's range function).
     fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// A consistent copy of a SQLite database taken while it serves (`VACUUM
+/// INTO` reads one snapshot; writers go on). PostgreSQL has pg_dump.
+pub fn backup(conn: &mut DbConn, out: &std::path::Path) -> anyhow::Result<()> {
+    if let DbConn::Pg(_) = conn {
+        anyhow::bail!("backup copies SQLite databases; for PostgreSQL use pg_dump");
+    }
+    if out.exists() {
+        anyhow::bail!("{} already exists", out.display());
+    }
+    let path = out
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a UTF-8 path", out.display()))?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(path)
+        .execute(conn)
+        .map_err(|e| anyhow::anyhow!("backup to {} failed: {e}", out.display()))?;
+    Ok(())
 }

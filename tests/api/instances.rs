@@ -1,67 +1,12 @@
 //! Several `pressdir` processes on one database, and start-up failures.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::helpers::{TestDb, postgres_or_skip, spawn_on};
-
-/// A `pressdir serve` process, killed when dropped.
-struct Instance {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(database_url: &str) -> Instance {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_pressdir"))
-        .arg("serve")
-        .env("PRESSDIR_DATABASE_URL", database_url)
-        .env("PRESSDIR_BIND", format!("127.0.0.1:{port}"))
-        .env("PRESSDIR_WORKERS", "1")
-        .env("PRESSDIR_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start pressdir");
-    Instance {
-        child,
-        address: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn wait_ready(client: &reqwest::Client, instance: &Instance) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(r) = client
-            .get(format!("{}/readyz", instance.address))
-            .send()
-            .await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{} did not become ready", instance.address);
-}
+use crate::process::{free_port, start};
 
 async fn get_json(client: &reqwest::Client, url: &str) -> Value {
     client.get(url).send().await.unwrap().json().await.unwrap()
@@ -74,8 +19,8 @@ async fn two_instances_share_one_postgres_database_and_never_lose_an_update() {
     };
     // Started together: migration and seeding must not race.
     let (a, b) = (start(&url), start(&url));
-    wait_ready(&reqwest::Client::new(), &a).await;
-    wait_ready(&reqwest::Client::new(), &b).await;
+    a.wait_ready().await;
+    b.wait_ready().await;
     let pool = pressdir::db::DbPool::connect(&url, 1, Duration::from_secs(5)).unwrap();
     let client = crate::helpers::client_with(&crate::helpers::create_key(
         &pool,

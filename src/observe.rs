@@ -1,0 +1,301 @@
+//! What operators see: Prometheus metrics, one log line per request, and a
+//! request id that ties a response, its problem body and its log line.
+
+use std::sync::LazyLock;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, get, web};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+use crate::db::DbPool;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Latency buckets in seconds, from a cached read to a bulk import.
+const BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// Every metric pressdir exports. Process-wide: several servers in one
+/// process (as in the tests) add to the same series.
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub request_seconds: HistogramVec,
+    pub in_flight: IntGauge,
+    pub problems: IntCounterVec,
+    pub pool_connections: IntGaugeVec,
+    pub pool_idle: IntGaugeVec,
+    pub pool_max: IntGaugeVec,
+    pub pool_wait_seconds: HistogramVec,
+    pub pool_timeouts: IntCounterVec,
+    pub query_seconds: HistogramVec,
+}
+
+pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
+
+impl Metrics {
+    fn new() -> Self {
+        let registry = Registry::new();
+        let histogram = |name: &str, help: &str, labels: &[&str]| {
+            HistogramVec::new(
+                HistogramOpts::new(name, help).buckets(BUCKETS.to_vec()),
+                labels,
+            )
+            .expect("valid histogram")
+        };
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            IntCounterVec::new(Opts::new(name, help), labels).expect("valid counter")
+        };
+        let gauge = |name: &str, help: &str, labels: &[&str]| {
+            IntGaugeVec::new(Opts::new(name, help), labels).expect("valid gauge")
+        };
+        let all = Self {
+            requests: counter(
+                "pressdir_http_requests_total",
+                "HTTP requests answered, by method, route template and status.",
+                &["method", "route", "status"],
+            ),
+            request_seconds: histogram(
+                "pressdir_http_request_duration_seconds",
+                "Time to answer an HTTP request, by method, route template and status.",
+                &["method", "route", "status"],
+            ),
+            in_flight: IntGauge::new(
+                "pressdir_http_requests_in_flight",
+                "HTTP requests being answered now.",
+            )
+            .expect("valid gauge"),
+            problems: counter(
+                "pressdir_problems_total",
+                "Problem (error) responses, by problem type.",
+                &["type"],
+            ),
+            pool_connections: gauge(
+                "pressdir_db_pool_connections",
+                "Open database connections, by pool.",
+                &["pool"],
+            ),
+            pool_idle: gauge(
+                "pressdir_db_pool_idle_connections",
+                "Idle database connections, by pool.",
+                &["pool"],
+            ),
+            pool_max: gauge(
+                "pressdir_db_pool_max_connections",
+                "The pool's size limit, by pool.",
+                &["pool"],
+            ),
+            pool_wait_seconds: histogram(
+                "pressdir_db_pool_wait_seconds",
+                "Time waited for a database connection, by pool.",
+                &["pool"],
+            ),
+            pool_timeouts: counter(
+                "pressdir_db_pool_timeouts_total",
+                "Waits for a database connection that timed out, by pool.",
+                &["pool"],
+            ),
+            query_seconds: histogram(
+                "pressdir_db_query_duration_seconds",
+                "Time a unit of database work held its connection, by pool.",
+                &["pool"],
+            ),
+            registry,
+        };
+        let build_info = gauge(
+            "pressdir_build_info",
+            "Always 1; the labels say which build is running.",
+            &["version"],
+        );
+        build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+        let r = &all.registry;
+        for result in [
+            r.register(Box::new(all.requests.clone())),
+            r.register(Box::new(all.request_seconds.clone())),
+            r.register(Box::new(all.in_flight.clone())),
+            r.register(Box::new(all.problems.clone())),
+            r.register(Box::new(all.pool_connections.clone())),
+            r.register(Box::new(all.pool_idle.clone())),
+            r.register(Box::new(all.pool_max.clone())),
+            r.register(Box::new(all.pool_wait_seconds.clone())),
+            r.register(Box::new(all.pool_timeouts.clone())),
+            r.register(Box::new(all.query_seconds.clone())),
+            r.register(Box::new(build_info)),
+            r.register(Box::new(
+                prometheus::process_collector::ProcessCollector::for_self(),
+            )),
+        ] {
+            result.expect("metric names are unique");
+        }
+        all
+    }
+
+    /// The text exposition, with the pools' state read now.
+    fn render(&self, pools: &[&DbPool]) -> String {
+        for pool in pools {
+            let state = pool.state();
+            let name = [pool.name()];
+            self.pool_connections
+                .with_label_values(&name)
+                .set(state.connections.into());
+            self.pool_idle
+                .with_label_values(&name)
+                .set(state.idle_connections.into());
+            self.pool_max
+                .with_label_values(&name)
+                .set(pool.max_size().into());
+        }
+        let mut out = vec![];
+        // Encoding into a Vec cannot fail for well-formed metrics.
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Metrics in Prometheus's text format.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics_text(
+    pool: web::Data<DbPool>,
+    replica: Option<web::Data<crate::http::ReplicaPool>>,
+) -> HttpResponse {
+    let mut pools = vec![pool.get_ref()];
+    if let Some(replica) = &replica {
+        pools.push(&replica.0);
+    }
+    HttpResponse::Ok()
+        .content_type(prometheus::TEXT_FORMAT)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(METRICS.render(&pools))
+}
+
+/// A caller's `X-Request-Id` is kept when it is a sane token; otherwise
+/// one is made.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| {
+            (1..=128).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+}
+
+/// Decrements the in-flight gauge even when the client goes away mid-request.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        METRICS.in_flight.inc();
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        METRICS.in_flight.dec();
+    }
+}
+
+/// The outermost middleware: request id, metrics and the request's log line.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let _in_flight = InFlight::start();
+    let started = Instant::now();
+    let id = request_id(&req);
+    // The template, never the raw path: ids would make a series each.
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let outcome = match next.call(req).await {
+        Ok(response) => {
+            let (request, response) = response.map_into_boxed_body().into_parts();
+            let response = with_request_id(response, &id).await;
+            Ok(ServiceResponse::new(request, response))
+        }
+        // An error a middleware returned: actix answers it after us, so
+        // the answer is made here and carried by the error.
+        Err(error) => Err(with_request_id(error.error_response(), &id).await),
+    };
+    let status = match &outcome {
+        Ok(response) => response.status(),
+        Err(response) => response.status(),
+    }
+    .as_u16();
+    let elapsed = started.elapsed();
+    let status_label = status.to_string();
+    let labels = [method.as_str(), route.as_str(), status_label.as_str()];
+    METRICS.requests.with_label_values(&labels).inc();
+    METRICS
+        .request_seconds
+        .with_label_values(&labels)
+        .observe(elapsed.as_secs_f64());
+    // No query string and no headers: they may carry search terms or keys.
+    tracing::info!(
+        target: "pressdir::request",
+        request_id = %id,
+        method = %method,
+        route = %route,
+        path = %path,
+        status,
+        latency_ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
+    outcome.map_err(|response| {
+        actix_web::error::InternalError::from_response("request failed", response).into()
+    })
+}
+
+/// Adds the request id: as `X-Request-Id`, and to a problem+json body
+/// (which is counted by its problem type).
+async fn with_request_id(mut response: HttpResponse, id: &str) -> HttpResponse {
+    if let Ok(value) = HeaderValue::from_str(id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !is_problem {
+        return response;
+    }
+    let (head, body) = response.into_parts();
+    // Problem bodies are small and already complete.
+    let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut problem)) => {
+            let kind = problem
+                .get("type")
+                .and_then(|t| t.as_str())
+                .and_then(|t| t.rsplit('/').next())
+                .unwrap_or("unknown")
+                .to_string();
+            METRICS.problems.with_label_values(&[kind.as_str()]).inc();
+            problem.insert("request_id".into(), id.into());
+            serde_json::to_vec(&problem).unwrap_or_else(|_| bytes.to_vec())
+        }
+        _ => bytes.to_vec(),
+    };
+    let mut head = head;
+    head.headers_mut().remove(header::CONTENT_LENGTH);
+    head.set_body(BoxBody::new(body))
+}
