@@ -25,3 +25,4 @@ pub mod seed;
 pub mod startup;
 pub mod text;
 pub mod validate;
+pub mod web;

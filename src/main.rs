@@ -81,6 +81,9 @@ enum Command {
         /// Do not load the seed release into an empty database.
         #[arg(long, env = "PRESSDIR_NO_SEED")]
         no_seed: bool,
+        /// The organisation named on the journalists' page at `/`.
+        #[arg(long, env = "PRESSDIR_ORGANISATION", default_value = pressdir::startup::DEFAULT_ORGANISATION)]
+        organisation: String,
         /// Seconds to finish in-flight requests after SIGTERM or SIGINT.
         #[arg(long, env = "PRESSDIR_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
         shutdown_grace_secs: u64,
@@ -359,6 +362,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cors_allow_writes,
             no_seed,
             shutdown_grace_secs,
+            organisation,
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
@@ -375,6 +379,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 cors_origins,
                 cors_allow_writes,
                 shutdown_grace: Duration::from_secs(shutdown_grace_secs),
+                organisation,
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

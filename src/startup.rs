@@ -39,11 +39,16 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     pub shutdown_grace: Duration,
+    /// The organisation named on the journalists' page.
+    pub organisation: String,
     /// Origins allowed to call the API from a browser; empty: none.
     pub cors_origins: Vec<String>,
     /// Let those origins write too (with a key), not only read.
     pub cors_allow_writes: bool,
 }
+
+/// The seed's organisation; `--organisation` names another.
+pub const DEFAULT_ORGANISATION: &str = "IOM, UN Migration";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -60,6 +65,7 @@ impl Default for Settings {
             rate_limit_per_minute: 600,
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(30),
+            organisation: DEFAULT_ORGANISATION.into(),
             cors_origins: vec![],
             cors_allow_writes: false,
         }
@@ -85,6 +91,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(ops::healthz)
         .service(ops::readyz)
         .service(crate::observe::metrics_text)
+        .configure(crate::web::configure)
         .service(ops::openapi_json);
 }
 
@@ -110,12 +117,16 @@ pub fn openapi_json() -> String {
 fn problem_for_plain_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    // Problems, and the journalists' pages' own error pages, stay as they are.
+    let answered = res
         .response()
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if is_problem {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/problem+json")
+                || v.as_bytes().starts_with(b"text/html")
+        });
+    if answered {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
@@ -222,6 +233,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     pub cors_origins: Vec<String>,
     pub cors_allow_writes: bool,
+    pub organisation: web::Data<crate::web::Organisation>,
 }
 
 /// Browsers may read from the configured origins; write only when allowed.
@@ -270,25 +282,26 @@ pub fn build_app(
         .app_data(state.limits.clone())
         .app_data(web::PayloadConfig::new(state.max_body_bytes));
     let (app, _) = app.configure(routes).split_for_parts();
-    app.service(
-        SwaggerUi::new("/docs/{_:.*}")
-            .config(SwaggerConfig::new(["/openapi.json"]).validator_url("none")),
-    )
-    .route("/docs", web::get().to(docs_redirect))
-    .default_service(web::to(not_found))
-    .wrap(actix_web::middleware::from_fn(crate::limits::guard))
-    .wrap(actix_web::middleware::Condition::new(
-        !state.cors_origins.is_empty(),
-        cors(&state),
-    ))
-    .wrap(
-        actix_web::middleware::DefaultHeaders::new()
-            .add(("X-Content-Type-Options", "nosniff"))
-            .add(("X-Frame-Options", "DENY"))
-            .add(("Referrer-Policy", "no-referrer")),
-    )
-    .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
-    .wrap(actix_web::middleware::from_fn(crate::observe::observe))
+    app.app_data(state.organisation.clone())
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .config(SwaggerConfig::new(["/openapi.json"]).validator_url("none")),
+        )
+        .route("/docs", web::get().to(docs_redirect))
+        .default_service(web::to(not_found))
+        .wrap(actix_web::middleware::from_fn(crate::limits::guard))
+        .wrap(actix_web::middleware::Condition::new(
+            !state.cors_origins.is_empty(),
+            cors(&state),
+        ))
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "no-referrer")),
+        )
+        .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+        .wrap(actix_web::middleware::from_fn(crate::observe::observe))
 }
 
 /// A running server and the port it listens on.
@@ -350,6 +363,7 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             cors_origins: settings.cors_origins.clone(),
             cors_allow_writes: settings.cors_allow_writes,
+            organisation: web::Data::new(crate::web::Organisation(settings.organisation.clone())),
         };
         let mut server = HttpServer::new(move || build_app(state.clone()));
         if let Some(workers) = settings.workers {

@@ -189,7 +189,7 @@ pub async fn get_office_vcard(
 }
 
 /// An office and the contact points `audience` may see.
-fn office_with_points(
+pub(crate) fn office_with_points(
     conn: &mut crate::db::DbConn,
     key: &str,
     audience: crate::contact_points::db::Audience,

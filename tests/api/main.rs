@@ -18,3 +18,4 @@ mod releases;
 mod search;
 mod seed;
 mod sync;
+mod web;

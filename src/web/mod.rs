@@ -1,0 +1,492 @@
+//! The journalists' page: the directory, searchable, on the same server.
+//!
+//! Rendered here with maud (templates compiled into the binary), so it
+//! works without JavaScript: the search box is a plain GET form. A few
+//! kilobytes of script (`app.js`) then search as one types, through the
+//! public API. Only public data is ever shown, whatever key a browser sends.
+
+use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::{HttpResponse, get, web};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+
+use crate::contact_points::db::Audience;
+use crate::contact_points::model::{ContactKind, ContactPointResponse};
+use crate::error::ApiError;
+use crate::http::{PageRequest, ReadPool};
+use crate::offices::model::{OfficeResponse, OfficeSummary};
+use crate::people::model::{PersonListQuery, PersonResponse, Role};
+
+/// Results shown for a search, as the script shows them.
+const RESULTS: u32 = 20;
+
+const SCRIPT: &str = include_str!("app.js");
+const STYLE: &str = include_str!("style.css");
+
+/// The organisation the page is for, shown in its header.
+#[derive(Clone)]
+pub struct Organisation(pub String);
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(home)
+        .service(person_page)
+        .service(office_page)
+        .service(release_page)
+        .service(script)
+        .service(style);
+}
+
+fn layout(org: &Organisation, title: &str, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (org.0) " media contacts" }
+                link rel="stylesheet" href="/assets/style.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                header {
+                    a.home href="/" { (org.0) }
+                    span.sub { "Media contacts" }
+                }
+                main { (main) }
+                footer {
+                    "Developers: " a href="/docs/" { "the API" } " (" a href="/openapi.json" { "OpenAPI" } ")."
+                }
+            }
+        }
+    }
+}
+
+fn page(markup: Markup) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(csp())
+        .body(markup.into_string())
+}
+
+/// Scripts and styles from this server only: nothing inline, nothing from elsewhere.
+fn csp() -> (header::HeaderName, &'static str) {
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+}
+
+/// An error as a page (a browser reads HTML, not problem+json).
+fn error_page(org: &Organisation, error: ApiError) -> HttpResponse {
+    let status = actix_web::ResponseError::status_code(&error);
+    let problem = error.problem();
+    let markup = layout(
+        org,
+        &problem.title,
+        html! {
+            h1 { (problem.title) }
+            p { (problem.detail) }
+            p { a href="/" { "Search the directory" } }
+        },
+    );
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(csp())
+        .body(markup.into_string())
+}
+
+fn country_name(code: &str) -> String {
+    isocountry::CountryCode::for_alpha2(code)
+        .map(|c| c.name().to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+/// The office's local time now, which the script keeps current.
+fn local_time(timezone: &str) -> Markup {
+    let now = timezone
+        .parse::<chrono_tz::Tz>()
+        .map(|tz| {
+            chrono::Utc::now()
+                .with_timezone(&tz)
+                .format("%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    html! {
+        span.time { "local time " time.clock data-tz=(timezone) { (now) } " (" (timezone) ")" }
+    }
+}
+
+fn place(city: Option<&str>, country: Option<&str>) -> String {
+    let country = country.map(country_name);
+    [city, country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn office_line(office: &OfficeSummary) -> Markup {
+    html! {
+        p.office {
+            a href={ "/offices/" (office.slug) } { (office.name) }
+            @let where_ = place(office.city.as_deref(), office.country_code.as_deref());
+            @if !where_.is_empty() { " · " (where_) }
+            @if let Some(tz) = &office.timezone { " · " (local_time(tz)) }
+        }
+    }
+}
+
+fn contacts(points: &[ContactPointResponse]) -> Markup {
+    html! {
+        @if !points.is_empty() {
+            ul.contacts {
+                @for cp in points {
+                    li {
+                        a href=(cp.uri) { (cp.display) }
+                        " "
+                        span.label { (cp.label.clone().unwrap_or_else(|| kind_label(cp.kind).into())) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn kind_label(kind: ContactKind) -> &'static str {
+    match kind {
+        ContactKind::Phone => "Phone",
+        ContactKind::Mobile => "Mobile",
+        ContactKind::Email => "Email",
+        ContactKind::Fax => "Fax",
+    }
+}
+
+/// One person in a result list; `app.js` builds the same markup.
+fn person_card(person: &PersonResponse) -> Markup {
+    html! {
+        li.person {
+            h3 { a href={ "/people/" (person.slug) } { (person.full_name) } }
+            @if let Some(title) = &person.job_title { p.title { (title) } }
+            @if let Some(office) = &person.office { (office_line(office)) }
+            (contacts(&person.contact_points))
+            a.vcard href={ "/api/v1/people/" (person.id) "/vcard" } download { "Add to contacts (vCard)" }
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HomeQuery {
+    /// What to search for; without it, the page lists the offices.
+    q: Option<String>,
+}
+
+/// What the pages answer besides the page: HTML pages for what a reader
+/// can meet, problem+json for a malformed request.
+#[derive(utoipa::IntoResponses)]
+pub enum PageErrors {
+    /// A malformed query string.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(crate::error::Problem),
+    /// No such person, office or release (an HTML page saying so).
+    #[response(status = 404, content_type = "text/html")]
+    NotFound(String),
+    /// Too many requests from this address; see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(crate::error::Problem),
+    /// Something failed on the server (an HTML page saying so).
+    #[response(status = 500, content_type = "text/html")]
+    Internal(String),
+    /// The database is unavailable (an HTML page saying so).
+    #[response(status = 503, content_type = "text/html")]
+    Unavailable(String),
+}
+
+/// The journalists' page: search, or the offices.
+#[utoipa::path(
+    tag = "pages",
+    params(HomeQuery),
+    responses((status = 200, description = "The page, with results for `q`", content_type = "text/html", body = String), PageErrors)
+)]
+#[get("/")]
+async fn home(
+    org: web::Data<Organisation>,
+    pool: ReadPool,
+    crate::http::QueryParams(query): crate::http::QueryParams<HomeQuery>,
+) -> HttpResponse {
+    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    let search = q.clone();
+    let found = pool
+        .run(move |conn| {
+            if search.is_empty() {
+                let offices = crate::offices::db::list_offices(
+                    conn,
+                    &Default::default(),
+                    &PageRequest::new(Some(crate::http::MAX_LIMIT), None)?,
+                    false,
+                )?;
+                return Ok((vec![], offices.items));
+            }
+            let filter = PersonListQuery {
+                q: Some(search),
+                ..Default::default()
+            };
+            let page = crate::people::db::list_people(
+                conn,
+                &filter,
+                &PageRequest::new(Some(RESULTS), None)?,
+                false,
+            )?;
+            let people = crate::people::db::embed(conn, page.items, Audience::Public)?;
+            Ok((people, vec![]))
+        })
+        .await;
+    let (people, offices) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&org, error),
+    };
+    let title = if q.is_empty() {
+        "Directory".to_string()
+    } else {
+        format!("“{q}”")
+    };
+    page(layout(
+        &org,
+        &title,
+        html! {
+            form role="search" action="/" method="get" {
+                label for="q" { "Find a spokesperson or media contact" }
+                div.box {
+                    input #q type="search" name="q" value=(q) autocomplete="off" autofocus
+                        placeholder="Name, office, city, country, topic or phone"
+                        aria-describedby="hint" aria-controls="results";
+                    button type="submit" { "Search" }
+                }
+                p #hint { "Results appear as you type. Accents and punctuation do not matter." }
+            }
+            p #status role="status" aria-live="polite" {
+                @if !q.is_empty() {
+                    @match people.len() {
+                        0 => { "No one found for “" (q) "”." }
+                        1 => { "1 person found." }
+                        n => { (n) " people found" @if n as u32 == RESULTS { " (the first " (RESULTS) ")" } "." }
+                    }
+                }
+            }
+            ul #results.results { @for person in &people { (person_card(person)) } }
+            @if q.is_empty() {
+                section #offices {
+                    h2 { "Offices" }
+                    ul.offices {
+                        @for office in &offices {
+                            @let summary = OfficeSummary::from(office);
+                            li { (office_line(&summary)) }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// A person's page: contacts and the releases they appear in.
+#[utoipa::path(
+    tag = "pages",
+    params(("id" = String, Path, description = "Id or slug")),
+    responses((status = 200, description = "The person's page", content_type = "text/html", body = String), PageErrors)
+)]
+#[get("/people/{id}")]
+async fn person_page(
+    org: web::Data<Organisation>,
+    pool: ReadPool,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let key = id.into_inner();
+    let found = pool
+        .run(move |conn| {
+            let person = crate::people::db::find_person(conn, &key, false)?;
+            let page = PageRequest::new(Some(crate::http::MAX_LIMIT), None)?;
+            let appearances =
+                crate::appearances::db::for_person(conn, &person.id, None, &page)?.items;
+            let person = crate::people::db::embed_one(conn, person, Audience::Public)?;
+            Ok((person, appearances))
+        })
+        .await;
+    let (person, appearances) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&org, error),
+    };
+    page(layout(
+        &org,
+        &person.full_name,
+        html! {
+            article.person {
+                h1 { (person.full_name) }
+                @if let Some(title) = &person.job_title { p.title { (title) } }
+                @if let Some(office) = &person.office { (office_line(office)) }
+                (contacts(&person.contact_points))
+                @if !person.languages.is_empty() { p { "Languages: " (person.languages.join(", ")) } }
+                @if !person.topics.is_empty() { p { "Topics: " (person.topics.join(", ")) } }
+                @if let Some(bio) = &person.bio { p.bio { (bio) } }
+                a.vcard href={ "/api/v1/people/" (person.id) "/vcard" } download { "Add to contacts (vCard)" }
+            }
+            section {
+                h2 { "In press releases" }
+                @if appearances.is_empty() { p { "None yet." } }
+                ul.releases {
+                    @for a in &appearances {
+                        li {
+                            span.role { (role_label(a.role)) }
+                            " in "
+                            a href={ "/releases/" (a.release.slug) } { (a.release.title) }
+                            @if let Some(date) = a.release.published_on { " (" (date) ")" }
+                            @if let Some(title) = &a.title_as_printed { br; small { "as “" (title) "”" } }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Quoted => "Quoted",
+        Role::MediaContact => "Media contact",
+        Role::Mentioned => "Mentioned",
+    }
+}
+
+/// An office's page: its contact points and people.
+#[utoipa::path(
+    tag = "pages",
+    params(("id" = String, Path, description = "Id or slug")),
+    responses((status = 200, description = "The office's page", content_type = "text/html", body = String), PageErrors)
+)]
+#[get("/offices/{id}")]
+async fn office_page(
+    org: web::Data<Organisation>,
+    pool: ReadPool,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let key = id.into_inner();
+    let found = pool
+        .run(move |conn| {
+            let (office, points) =
+                crate::offices::handlers::office_with_points(conn, &key, Audience::Public)?;
+            let filter = PersonListQuery {
+                office: Some(office.id.clone()),
+                ..Default::default()
+            };
+            let page = PageRequest::new(Some(crate::http::MAX_LIMIT), None)?;
+            let people = crate::people::db::list_people(conn, &filter, &page, false)?;
+            let people = crate::people::db::embed(conn, people.items, Audience::Public)?;
+            Ok((office, points, people))
+        })
+        .await;
+    let (office, points, people): (OfficeResponse, _, Vec<PersonResponse>) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&org, error),
+    };
+    let where_ = place(office.city.as_deref(), office.country_code.as_deref());
+    page(layout(
+        &org,
+        &office.name,
+        html! {
+            article.office {
+                h1 { (office.name) }
+                p {
+                    @if !where_.is_empty() { (where_) }
+                    @if let Some(tz) = &office.timezone { " · " (local_time(tz)) }
+                }
+                @if let Some(address) = &office.address { p { (address) } }
+                @if let Some(site) = &office.website { p { a href=(site) { (site) } } }
+                (contacts(&points))
+                a.vcard href={ "/api/v1/offices/" (office.id) "/vcard" } download { "Add to contacts (vCard)" }
+            }
+            section {
+                h2 { "People" }
+                @if people.is_empty() { p { "No one listed yet." } }
+                ul.results { @for person in &people { (person_card(person)) } }
+            }
+        },
+    ))
+}
+
+/// A release's page: its people and text.
+#[utoipa::path(
+    tag = "pages",
+    params(("id" = String, Path, description = "Id or slug")),
+    responses((status = 200, description = "The release's page", content_type = "text/html", body = String), PageErrors)
+)]
+#[get("/releases/{id}")]
+async fn release_page(
+    org: web::Data<Organisation>,
+    pool: ReadPool,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let key = id.into_inner();
+    let found = pool
+        .run(move |conn| {
+            let release = crate::releases::db::find_release(conn, &key, false)?;
+            Ok(crate::releases::db::embed_one(conn, release)?)
+        })
+        .await;
+    let release = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&org, error),
+    };
+    page(layout(
+        &org,
+        &release.title,
+        html! {
+            article.release {
+                h1 { (release.title) }
+                p.meta {
+                    @if let Some(dateline) = &release.dateline { (dateline) }
+                    @if let Some(date) = release.published_on { " · " (date) }
+                    @if let Some(office) = &release.office { " · " a href={ "/offices/" (office.slug) } { (office.name) } }
+                }
+                @if let Some(url) = &release.url { p { a href=(url) { "The release as published" } } }
+                ul.people {
+                    @for a in &release.appearances {
+                        li {
+                            a href={ "/people/" (a.person.slug) } { (a.person.full_name) }
+                            " · " (role_label(a.role))
+                            @if let Some(quote) = &a.quote { blockquote { (quote) } }
+                        }
+                    }
+                }
+                @if let Some(body) = &release.body {
+                    @for paragraph in body.split("\n\n") { p { (paragraph) } }
+                }
+            }
+        },
+    ))
+}
+
+/// Assets change only with the binary: a day's caching, revalidated after.
+fn asset(content_type: &str, body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(CacheControl(vec![
+            CacheDirective::Public,
+            CacheDirective::MaxAge(86_400),
+        ]))
+        .body(body)
+}
+
+/// The page's script.
+#[utoipa::path(tag = "pages", responses((status = 200, description = "JavaScript", content_type = "text/javascript", body = String)))]
+#[get("/assets/app.js")]
+async fn script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+/// The page's style sheet.
+#[utoipa::path(tag = "pages", responses((status = 200, description = "CSS", content_type = "text/css", body = String)))]
+#[get("/assets/style.css")]
+async fn style() -> HttpResponse {
+    asset("text/css; charset=utf-8", STYLE)
+}
