@@ -40,11 +40,16 @@ impl Limits {
 /// Writes and searches are what is expensive, or worth abusing.
 fn is_limited(req: &ServiceRequest) -> bool {
     let path = req.path();
+    let searches = || req.query_string().split('&').any(|p| p.starts_with("q="));
+    // The journalists' page runs the same search as the API.
+    if path == "/" {
+        return searches();
+    }
     if !path.starts_with("/api/v1/") {
         return false;
     }
     let read = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    !read || path == "/api/v1/search" || req.query_string().split('&').any(|p| p.starts_with("q="))
+    !read || path == "/api/v1/search" || searches()
 }
 
 /// Who a request counts against: its key (hashed: never kept in memory as

@@ -218,6 +218,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
         }
         Command::Backup { out } => {
+            // Opening a missing SQLite file would create it, and back up nothing.
+            let source = cli.database_url.trim_start_matches("sqlite://");
+            if !cli.database_url.starts_with("postgres") && !std::path::Path::new(source).exists() {
+                anyhow::bail!("no database at {source} to back up (see --database-url)");
+            }
             let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
             pressdir::db::backup(&mut conn, &out)?;
             eprintln!("backed up to {}", out.display());

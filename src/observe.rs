@@ -224,7 +224,12 @@ pub async fn observe(
     let id = request_id(&req);
     // The template, never the raw path: ids would make a series each.
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    // Any token is a method to HTTP: unknown ones share one label.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_string();
     let path = req.path().to_string();
     let outcome = match next.call(req).await {
         Ok(response) => {

@@ -301,6 +301,47 @@ impl<R: Read> Read for NulGuard<R> {
     }
 }
 
+/// Every problem up to a limit, then a count: a document wrong on every
+/// row must not make a report (and a memory footprint) as big as itself.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<FieldError>,
+    more: usize,
+}
+
+impl Problems {
+    const LIMIT: usize = 1000;
+
+    fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        for error in errors {
+            if self.listed.len() < Self::LIMIT {
+                self.listed.push(error);
+            } else {
+                self.more += 1;
+            }
+        }
+    }
+
+    fn push(&mut self, error: FieldError) {
+        self.extend([error]);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    fn into_result(mut self) -> Result<(), ApiError> {
+        if self.more > 0 {
+            self.listed.push(FieldError::new(
+                "document",
+                "more_problems",
+                format!("and {} more problems not listed", self.more),
+            ));
+        }
+        crate::validate::into_result(self.listed)
+    }
+}
+
 fn prefixed(prefix: String, errors: Vec<FieldError>) -> impl Iterator<Item = FieldError> {
     errors.into_iter().map(move |mut e| {
         e.field = format!("{prefix}.{}", e.field);
@@ -319,7 +360,7 @@ struct Listed {
     contact_point_ids: HashSet<String>,
     release_ids: HashSet<String>,
     appearance_ids: HashSet<String>,
-    errors: Vec<FieldError>,
+    errors: Problems,
 }
 
 impl Listed {
@@ -331,7 +372,7 @@ impl Listed {
         })?;
         listed.members = header.members;
         if header.format.as_deref() != Some(FORMAT) || header.version != Some(VERSION) {
-            listed.errors.insert(
+            listed.errors.listed.insert(
                 0,
                 FieldError::new(
                     "format",
@@ -550,8 +591,9 @@ macro_rules! upsert_batch {
 }
 
 /// Offices ordered so that each comes after the office that supervises it
-/// (when that one is in the document too).
-fn parents_first(all: &[Office]) -> Vec<(usize, &Office)> {
+/// (when that one is in the document too), and the positions of those
+/// that cannot be: offices in a cycle of supervision, or under one.
+fn parents_first(all: &[Office]) -> (Vec<(usize, &Office)>, Vec<usize>) {
     let listed: HashSet<&str> = all.iter().map(|o| o.id.as_str()).collect();
     let mut placed: HashSet<&str> = HashSet::new();
     let mut ordered = vec![];
@@ -568,22 +610,24 @@ fn parents_first(all: &[Office]) -> Vec<(usize, &Office)> {
             }
         }
         if ordered.len() == before {
-            // A cycle: the database refuses it when the rows are written.
-            ordered.extend(
+            // In a cycle, or under one: never placed.
+            return (
+                ordered,
                 all.iter()
                     .enumerate()
-                    .filter(|(_, o)| !placed.contains(o.id.as_str())),
+                    .filter(|(_, o)| !placed.contains(o.id.as_str()))
+                    .map(|(i, _)| i)
+                    .collect(),
             );
-            break;
         }
     }
-    ordered
+    (ordered, vec![])
 }
 
 /// The second pass: references checked, rows written a batch at a time.
 struct Writer<'a> {
     known: Known,
-    errors: Vec<FieldError>,
+    errors: Problems,
     office_search: HashMap<String, String>,
     people: Vec<Person>,
     contact_points: Vec<ContactPoint>,
@@ -601,7 +645,15 @@ impl Writer<'_> {
     }
 
     fn offices(&mut self, conn: &mut DbConn, all: &[Office]) -> Result<(), ApiError> {
-        for (i, office) in parents_first(all) {
+        let (ordered, in_cycles) = parents_first(all);
+        self.errors.extend(in_cycles.into_iter().map(|i| {
+            FieldError::new(
+                format!("offices[{i}].parent_id"),
+                "cycle",
+                "an office cannot be supervised by itself or by an office it supervises",
+            )
+        }));
+        for (i, office) in ordered {
             self.errors
                 .extend(self.known.check(i, &Row::Office(office.clone())));
             if !self.writing() {
@@ -705,63 +757,68 @@ pub fn import_file(conn: &mut DbConn, path: &Path) -> Result<ImportSummary, ApiE
     let started = std::time::Instant::now();
     let mut listed = Listed::read(path)?;
     tracing::info!(elapsed = ?started.elapsed(), "import: document checked");
-    write_all(conn, path, &mut listed, started)
+    if !listed.errors.is_empty() {
+        // Only the references are left to check: no need to hold the
+        // write lock (BEGIN IMMEDIATE on SQLite) while the document is read.
+        return write_all(conn, path, &mut listed, started);
+    }
+    write_transaction(conn, |conn| write_all(conn, path, &mut listed, started))
 }
 
+/// The second pass (see the module's comment); it writes only while no
+/// problem has been found, so outside a transaction it only checks.
 fn write_all(
     conn: &mut DbConn,
     path: &Path,
     listed: &mut Listed,
     started: std::time::Instant,
 ) -> Result<ImportSummary, ApiError> {
-    write_transaction(conn, |conn| {
-        let known = Known::load(conn, listed)?;
-        let mut summary = ImportSummary::default();
-        let mut writer = Writer {
-            known,
-            errors: std::mem::take(&mut listed.errors),
-            office_search: HashMap::new(),
-            people: vec![],
-            contact_points: vec![],
-            appearances: vec![],
-            people_inserted: vec![],
-            people_updated: vec![],
-            summary: &mut summary,
-        };
-        writer.offices(conn, &listed.offices)?;
-        // One pass when each array comes after those it points at (as
-        // exported); another pass for each array that came too early.
-        let mut done = vec![Member::Offices];
-        while done.len() < MEMBERS.len() {
-            let mut this_pass = vec![];
-            for &member in &listed.members {
-                let ready = member
-                    .depends_on()
-                    .iter()
-                    .all(|d| done.contains(d) || this_pass.contains(d));
-                if !done.contains(&member) && ready {
-                    this_pass.push(member);
-                }
+    let known = Known::load(conn, listed)?;
+    let mut summary = ImportSummary::default();
+    let mut writer = Writer {
+        known,
+        errors: std::mem::take(&mut listed.errors),
+        office_search: HashMap::new(),
+        people: vec![],
+        contact_points: vec![],
+        appearances: vec![],
+        people_inserted: vec![],
+        people_updated: vec![],
+        summary: &mut summary,
+    };
+    writer.offices(conn, &listed.offices)?;
+    // One pass when each array comes after those it points at (as
+    // exported); another pass for each array that came too early.
+    let mut done = vec![Member::Offices];
+    while done.len() < MEMBERS.len() {
+        let mut this_pass = vec![];
+        for &member in &listed.members {
+            let ready = member
+                .depends_on()
+                .iter()
+                .all(|d| done.contains(d) || this_pass.contains(d));
+            if !done.contains(&member) && ready {
+                this_pass.push(member);
             }
-            read_document(open(path)?, &this_pass, &mut |i, row| {
-                writer.row(conn, i, row)
-            })?;
-            writer.flush(conn, 0)?;
-            done.extend(this_pass);
         }
-        crate::validate::into_result(std::mem::take(&mut writer.errors))?;
-        tracing::info!(elapsed = ?started.elapsed(), "import: rows written");
-        // People's search documents need their offices and contact points in place.
-        for chunk in writer.people_inserted.chunks(BATCH) {
-            crate::people::db::refresh_search_of_ids(conn, chunk, true)?;
-        }
-        for chunk in writer.people_updated.chunks(BATCH) {
-            crate::people::db::refresh_search_of_ids(conn, chunk, false)?;
-        }
-        tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
-        crate::audit::record(conn, "import", "directory", "import", None, Some(&summary))?;
-        Ok(summary)
-    })
+        read_document(open(path)?, &this_pass, &mut |i, row| {
+            writer.row(conn, i, row)
+        })?;
+        writer.flush(conn, 0)?;
+        done.extend(this_pass);
+    }
+    std::mem::take(&mut writer.errors).into_result()?;
+    tracing::info!(elapsed = ?started.elapsed(), "import: rows written");
+    // People's search documents need their offices and contact points in place.
+    for chunk in writer.people_inserted.chunks(BATCH) {
+        crate::people::db::refresh_search_of_ids(conn, chunk, true)?;
+    }
+    for chunk in writer.people_updated.chunks(BATCH) {
+        crate::people::db::refresh_search_of_ids(conn, chunk, false)?;
+    }
+    tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
+    crate::audit::record(conn, "import", "directory", "import", None, Some(&summary))?;
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -255,6 +255,7 @@ async fn home(
         &org,
         &title,
         html! {
+            h1 { "Media contacts" }
             form role="search" action="/" method="get" {
                 label for="q" { "Find a spokesperson or media contact" }
                 div.box {
@@ -274,6 +275,7 @@ async fn home(
                     }
                 }
             }
+            h2.visually-hidden { "Results" }
             ul #results.results { @for person in &people { (person_card(person)) } }
             @if q.is_empty() {
                 section #offices {

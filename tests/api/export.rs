@@ -251,3 +251,55 @@ async fn documents_of_the_wrong_shape_are_refused_naming_the_member() {
     );
     assert_eq!(export(&app).await, export(&spawn_empty_app().await).await);
 }
+
+#[tokio::test]
+async fn offices_supervising_each_other_are_refused_not_a_server_error() {
+    let app = spawn_empty_app().await;
+    let office = |id: &str, parent: &str, slug: &str| {
+        json!({"id": id, "slug": slug, "name": slug, "kind": "country_office", "parent_id": parent,
+            "city": null, "country_code": "CR", "region": null, "timezone": null, "address": null,
+            "website": null, "created_at": "2026-11-27T00:00:00", "updated_at": "2026-11-27T00:00:00",
+            "version": 1, "archived_at": null})
+    };
+    let a = "01a21f8e-0000-7000-8000-00000000000a";
+    let b = "01a21f8e-0000-7000-8000-00000000000b";
+    let document = json!({"format": "pressdir-export", "version": 1,
+        "offices": [office(a, b, "office-a"), office(b, a, "office-b")],
+        "people": [], "contact_points": [], "releases": [], "appearances": []});
+
+    let response = import(&app, &document.to_string()).await;
+
+    let problem = assert_problem(response, 422, "validation-failed").await;
+    assert_eq!(
+        failing_fields(&problem),
+        ["offices[0].parent_id", "offices[1].parent_id"]
+    );
+}
+
+#[tokio::test]
+async fn a_document_wrong_everywhere_lists_a_thousand_problems_and_counts_the_rest() {
+    let app = spawn_empty_app().await;
+    let appearances: Vec<Value> = (0..600)
+        .map(|n| {
+            json!({"id": format!("01a21f8e-0000-7000-8000-{n:012}"),
+                "release_id": "01a21f8e-0000-7000-8000-ffffffffffff",
+                "person_id": "01a21f8e-0000-7000-8000-eeeeeeeeeeee", "role": "quoted",
+                "title_as_printed": null, "office_as_printed": null, "quote": null, "position": 0,
+                "created_at": "2026-11-27T00:00:00", "updated_at": "2026-11-27T00:00:00",
+                "version": 1, "archived_at": null})
+        })
+        .collect();
+    let document = json!({"format": "pressdir-export", "version": 1, "offices": [],
+        "people": [], "contact_points": [], "releases": [], "appearances": appearances});
+
+    let response = import(&app, &document.to_string()).await;
+
+    let problem = assert_problem(response, 422, "validation-failed").await;
+    let fields = failing_fields(&problem);
+    assert_eq!(fields.len(), 1001);
+    assert_eq!(fields[1000], "document");
+    assert_eq!(
+        problem["errors"][1000]["message"],
+        "and 200 more problems not listed"
+    );
+}

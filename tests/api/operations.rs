@@ -59,6 +59,19 @@ async fn metrics_are_prometheus_text_labelled_by_route_template() {
         !text.contains("luca-dalloglio") && !text.contains("no-such-person"),
         "raw paths would make a series per id"
     );
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    app.public.request(odd, app.url("/")).send().await.unwrap();
+    let text = app
+        .public
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("BREW"), "unknown methods share one label");
+    assert!(text.contains(r#"method="OTHER""#));
 }
 
 #[tokio::test]
@@ -367,6 +380,17 @@ async fn a_backup_taken_under_load_opens_and_is_intact() {
         &[("PRESSDIR_DATABASE_URL", &url)],
     );
     assert!(!again.status.success(), "never overwrites a file");
+    let missing = out.path().join("missing.db");
+    let nothing = pressdir(
+        &[
+            "backup",
+            "--out",
+            out.path().join("b2.db").to_str().unwrap(),
+        ],
+        &[("PRESSDIR_DATABASE_URL", missing.to_str().unwrap())],
+    );
+    assert!(!nothing.status.success(), "no database, no backup");
+    assert!(!missing.exists(), "and none created");
     let _ = app;
 }
 
