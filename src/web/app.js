@@ -78,6 +78,12 @@
       status.textContent = "";
       return;
     }
+    // One or two letters match too many people to be worth the wait (and
+    // the trigram index needs three): Enter still searches them.
+    if ([...q].length < 3) {
+      status.textContent = "Keep typing, or press Enter to search for “" + q + "”.";
+      return;
+    }
     inFlight = new AbortController();
     try {
       const response = await fetch("/api/v1/people?limit=20&q=" + encodeURIComponent(q),
