@@ -78,8 +78,10 @@ pub fn with_config_file(command: &Command, argv: Vec<OsString>) -> anyhow::Resul
             }
         }
     }
+    // Before a `--`, after which everything is a positional argument.
     let mut argv = argv;
-    argv.extend(extra);
+    let at = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
+    argv.splice(at..at, extra);
     Ok(argv)
 }
 

@@ -248,11 +248,15 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
 }
 
 /// Notices an escaped NUL (`\u0000`) anywhere in what it reads, and keeps
-/// the read error that serde_json would otherwise report as bad JSON.
+/// the read error that serde_json would otherwise report as bad JSON. The
+/// text `\\u0000` (an escaped backslash, then `u0000`) is not a NUL.
 struct NulGuard<R> {
     inner: R,
-    /// The last bytes of the previous read, for a match across reads.
-    tail: Vec<u8>,
+    /// Whether the bytes just read end inside an escape (an odd run of
+    /// backslashes): kept across reads, as is `matched`.
+    escaping: bool,
+    /// How much of `u0000` has followed an escaping backslash.
+    matched: u8,
     found_nul: bool,
     error: Option<std::io::Error>,
 }
@@ -261,9 +265,34 @@ impl<R> NulGuard<R> {
     fn new(inner: R) -> Self {
         Self {
             inner,
-            tail: vec![],
+            escaping: false,
+            matched: 0,
             found_nul: false,
             error: None,
+        }
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if self.matched > 0 {
+                if byte == b'0' {
+                    self.matched += 1;
+                    if self.matched == 5 {
+                        self.found_nul = true;
+                        self.matched = 0;
+                    }
+                    continue;
+                }
+                self.matched = 0;
+            }
+            if byte == b'\\' {
+                self.escaping = !self.escaping;
+                continue;
+            }
+            if byte == b'u' && self.escaping {
+                self.matched = 1;
+            }
+            self.escaping = false;
         }
     }
 }
@@ -278,25 +307,7 @@ impl<R: Read> Read for NulGuard<R> {
                 return Err(kind.into());
             }
         };
-        const NUL: &[u8] = b"\\u0000";
-        let read = &buf[..n];
-        let edge: Vec<u8> = self
-            .tail
-            .iter()
-            .chain(read.iter().take(NUL.len() - 1))
-            .copied()
-            .collect();
-        if [&edge[..], read].iter().any(|bytes| {
-            bytes
-                .windows(NUL.len())
-                .any(|w| w.eq_ignore_ascii_case(NUL))
-        }) {
-            self.found_nul = true;
-        }
-        let keep = read.len().min(NUL.len() - 1);
-        self.tail
-            .drain(..self.tail.len().saturating_sub(NUL.len() - 1 - keep));
-        self.tail.extend_from_slice(&read[read.len() - keep..]);
+        self.scan(&buf[..n]);
         Ok(n)
     }
 }
@@ -846,8 +857,16 @@ mod tests {
         assert!(nul_found(&[br#"{"a": "x\u0000"}"#]));
         assert!(nul_found(&[br#"{"a": "x\u00"#, br#"00"}"#]));
         assert!(nul_found(&[br#"{"a": "x\"#, b"u", b"0", b"0", br#"00"}"#]));
-        assert!(nul_found(&[br#"{"a": "x\U0000"}"#]));
+        assert!(
+            nul_found(&[br#"{"a": "\\\u0000"}"#]),
+            "a backslash, then a NUL"
+        );
         assert!(!nul_found(&[br#"{"a": "x\u0001"}"#]));
         assert!(!nul_found(&[br#"{"a": "x\u00"#, br#"01 0000"}"#]));
+        assert!(!nul_found(&[br#"{"a": "\\u0000"}"#]), "the text \\u0000");
+        assert!(
+            !nul_found(&[br#"{"a": "\\"#, br#"u0000"}"#]),
+            "the same across reads"
+        );
     }
 }

@@ -303,3 +303,22 @@ async fn a_document_wrong_everywhere_lists_a_thousand_problems_and_counts_the_re
         "and 200 more problems not listed"
     );
 }
+
+#[tokio::test]
+async fn the_text_backslash_u0000_is_not_a_nul_and_round_trips() {
+    let source = spawn_app().await;
+    source
+        .create(
+            "/api/v1/people",
+            json!({"full_name": "Escaped Text", "bio": r"the escape \u0000 written out"}),
+        )
+        .await;
+    let document = export(&source).await;
+    assert!(document.contains(r"\\u0000"));
+
+    let target = spawn_empty_app().await;
+    let imported = import(&target, &document).await;
+
+    assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
+    assert_eq!(export(&target).await, document);
+}

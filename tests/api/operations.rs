@@ -433,6 +433,21 @@ fn settings_come_from_flags_then_environment_then_the_config_file() {
         std::path::Path::new(&path("from-flag.db")).exists(),
         "flag over env"
     );
+    // Settings from the file go before a `--`, not after it.
+    let release = path("release.txt");
+    std::fs::write(
+        &release,
+        "IOM Opens Office in Lima\nLima – IOM opened a new office in Lima today.\n\
+         “We are here,” said Rosa Quispe, IOM Peru Chief of Mission.",
+    )
+    .unwrap();
+    let ingested = pressdir(
+        &["--config", config.as_str(), "ingest", "--", &release],
+        &[],
+    );
+    assert!(ingested.status.success(), "{ingested:?}");
+    let output = pressdir(&["--database-url", &path("from-file.db"), "export"], &[]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Rosa Quispe"));
     assert!(!std::path::Path::new(&path("not-this.db")).exists());
 }
 
