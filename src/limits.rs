@@ -113,6 +113,13 @@ pub async fn guard(
     // The request cannot be kept aside (routing needs it whole), so a
     // timeout is answered as an error, which actix turns into the response.
     let timeout = limits.request_timeout;
+    // An import runs to its end: answering 503 "retry" while its
+    // transaction goes on to commit would mislead. Its size is bounded.
+    if req.path() == "/api/v1/import" {
+        let mut response = next.call(req).await?.map_into_boxed_body();
+        cache_policy(&mut response, false);
+        return Ok(response);
+    }
     match actix_web::rt::time::timeout(timeout, next.call(req)).await {
         Ok(response) => {
             let mut response = response?.map_into_boxed_body();

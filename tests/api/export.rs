@@ -322,3 +322,18 @@ async fn the_text_backslash_u0000_is_not_a_nul_and_round_trips() {
     assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
     assert_eq!(export(&target).await, document);
 }
+
+#[tokio::test]
+async fn an_import_is_not_cut_short_by_the_request_timeout() {
+    let source = spawn_app().await;
+    let document = export(&source).await;
+    let target = crate::helpers::spawn_with(|s| {
+        s.seed = false;
+        s.request_timeout = std::time::Duration::from_millis(1);
+    })
+    .await;
+
+    let imported = import(&target, &document).await;
+
+    assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
+}
