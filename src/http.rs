@@ -285,6 +285,14 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// The first page of the largest size (for pages and cards that show all).
+    pub fn largest() -> Self {
+        Self {
+            limit: i64::from(MAX_LIMIT),
+            after: None,
+        }
+    }
+
     pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, ApiError> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {

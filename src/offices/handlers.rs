@@ -167,19 +167,8 @@ pub async fn get_office_vcard(
 ) -> Result<HttpResponse, ApiError> {
     let audience = caller.audience();
     let (office, points) = pool
-        .run(move |conn| {
-            let office = db::find_office(conn, &id, false)?;
-            let all = PageRequest {
-                limit: crate::http::MAX_LIMIT as i64,
-                after: None,
-            };
-            let owner = crate::contact_points::db::Owner::Office(office.id.clone());
-            let points = crate::contact_points::db::list_for_owner(conn, &owner, &all, audience)?;
-            Ok((office, points.items))
-        })
+        .run(move |conn| office_with_points(conn, &id, audience))
         .await?;
-    let office = OfficeResponse::from(office);
-    let points: Vec<_> = points.into_iter().map(Into::into).collect();
     let card = crate::formats::vcard::office(&office, &points, &crate::formats::base_url(&req));
     Ok(crate::formats::download(
         "text/vcard; charset=utf-8",
@@ -201,10 +190,7 @@ pub(crate) fn office_with_points(
     ApiError,
 > {
     let office = db::find_office(conn, key, false)?;
-    let all = PageRequest {
-        limit: crate::http::MAX_LIMIT as i64,
-        after: None,
-    };
+    let all = PageRequest::largest();
     let owner = crate::contact_points::db::Owner::Office(office.id.clone());
     let points = crate::contact_points::db::list_for_owner(conn, &owner, &all, audience)?;
     Ok((

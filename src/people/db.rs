@@ -436,17 +436,20 @@ fn write_search_documents(
         // One statement for the set: a round trip per person made bulk
         // imports three times slower.
         use diesel::sql_types::{Array, Text};
-        let column = |f: &dyn Fn(&(&Person, String)) -> String| -> Vec<String> {
-            documents.iter().map(f).collect()
-        };
+        let ids: Vec<&str> = documents.iter().map(|(p, _)| p.id.as_str()).collect();
+        let texts: Vec<&str> = documents.iter().map(|(_, t)| t.as_str()).collect();
+        let name_keys: Vec<String> = documents
+            .iter()
+            .map(|(p, _)| crate::text::fold(&p.full_name))
+            .collect();
         diesel::sql_query(
             "UPDATE people SET search_text = v.search_text, name_key = v.name_key \
              FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, search_text, name_key) \
              WHERE people.id = v.id",
         )
-        .bind::<Array<Text>, _>(column(&|(p, _)| p.id.clone()))
-        .bind::<Array<Text>, _>(column(&|(_, text)| text.clone()))
-        .bind::<Array<Text>, _>(column(&|(p, _)| crate::text::fold(&p.full_name)))
+        .bind::<Array<Text>, _>(ids)
+        .bind::<Array<Text>, _>(texts)
+        .bind::<Array<Text>, _>(name_keys)
         .execute(c)?;
         return Ok(());
     }

@@ -5,6 +5,7 @@
 //! kilobytes of script (`app.js`) then search as one types, through the
 //! public API. Only public data is ever shown, whatever key a browser sends.
 
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpResponse, get, web};
 use maud::{DOCTYPE, Markup, html};
@@ -62,10 +63,14 @@ fn layout(org: &Organisation, title: &str, main: Markup) -> Markup {
 }
 
 fn page(markup: Markup) -> HttpResponse {
-    HttpResponse::Ok()
+    html_response(StatusCode::OK, markup.into_string())
+}
+
+fn html_response(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(csp())
-        .body(markup.into_string())
+        .body(body)
 }
 
 /// Scripts and styles from this server only: nothing inline, nothing from elsewhere.
@@ -76,23 +81,46 @@ fn csp() -> (header::HeaderName, &'static str) {
     )
 }
 
-/// An error as a page (a browser reads HTML, not problem+json).
-fn error_page(org: &Organisation, error: ApiError) -> HttpResponse {
-    let status = actix_web::ResponseError::status_code(&error);
-    let problem = error.problem();
-    let markup = layout(
-        org,
-        &problem.title,
-        html! {
-            h1 { (problem.title) }
-            p { (problem.detail) }
-            p { a href="/" { "Search the directory" } }
-        },
-    );
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header(csp())
-        .body(markup.into_string())
+/// A failure answered as a page (a browser reads HTML, not problem+json).
+#[derive(Debug)]
+struct PageFailure {
+    status: StatusCode,
+    body: String,
+}
+
+impl PageFailure {
+    fn new(org: &Organisation, error: ApiError) -> Self {
+        let problem = error.problem();
+        let markup = layout(
+            org,
+            &problem.title,
+            html! {
+                h1 { (problem.title) }
+                p { (problem.detail) }
+                p { a href="/" { "Search the directory" } }
+            },
+        );
+        Self {
+            status: actix_web::ResponseError::status_code(&error),
+            body: markup.into_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for PageFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "page answered {}", self.status)
+    }
+}
+
+impl actix_web::ResponseError for PageFailure {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        html_response(self.status, self.body.clone())
+    }
 }
 
 fn country_name(code: &str) -> String {
@@ -214,16 +242,16 @@ async fn home(
     org: web::Data<Organisation>,
     pool: ReadPool,
     crate::http::QueryParams(query): crate::http::QueryParams<HomeQuery>,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageFailure> {
     let q = query.q.clone().unwrap_or_default().trim().to_string();
     let search = q.clone();
-    let found = pool
+    let (people, offices) = pool
         .run(move |conn| {
             if search.is_empty() {
                 let offices = crate::offices::db::list_offices(
                     conn,
                     &Default::default(),
-                    &PageRequest::new(Some(crate::http::MAX_LIMIT), None)?,
+                    &PageRequest::largest(),
                     false,
                 )?;
                 return Ok((vec![], offices.items));
@@ -241,17 +269,14 @@ async fn home(
             let people = crate::people::db::embed(conn, page.items, Audience::Public)?;
             Ok((people, vec![]))
         })
-        .await;
-    let (people, offices) = match found {
-        Ok(found) => found,
-        Err(error) => return error_page(&org, error),
-    };
+        .await
+        .map_err(|error| PageFailure::new(&org, error))?;
     let title = if q.is_empty() {
         "Directory".to_string()
     } else {
         format!("“{q}”")
     };
-    page(layout(
+    Ok(page(layout(
         &org,
         &title,
         html! {
@@ -289,7 +314,7 @@ async fn home(
                 }
             }
         },
-    ))
+    )))
 }
 
 /// A person's page: contacts and the releases they appear in.
@@ -303,23 +328,20 @@ async fn person_page(
     org: web::Data<Organisation>,
     pool: ReadPool,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageFailure> {
     let key = id.into_inner();
-    let found = pool
+    let (person, appearances) = pool
         .run(move |conn| {
             let person = crate::people::db::find_person(conn, &key, false)?;
-            let page = PageRequest::new(Some(crate::http::MAX_LIMIT), None)?;
+            let page = PageRequest::largest();
             let appearances =
                 crate::appearances::db::for_person(conn, &person.id, None, &page)?.items;
             let person = crate::people::db::embed_one(conn, person, Audience::Public)?;
             Ok((person, appearances))
         })
-        .await;
-    let (person, appearances) = match found {
-        Ok(found) => found,
-        Err(error) => return error_page(&org, error),
-    };
-    page(layout(
+        .await
+        .map_err(|error| PageFailure::new(&org, error))?;
+    Ok(page(layout(
         &org,
         &person.full_name,
         html! {
@@ -349,7 +371,7 @@ async fn person_page(
                 }
             }
         },
-    ))
+    )))
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -371,9 +393,9 @@ async fn office_page(
     org: web::Data<Organisation>,
     pool: ReadPool,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageFailure> {
     let key = id.into_inner();
-    let found = pool
+    let (office, points, people): (OfficeResponse, _, Vec<PersonResponse>) = pool
         .run(move |conn| {
             let (office, points) =
                 crate::offices::handlers::office_with_points(conn, &key, Audience::Public)?;
@@ -381,18 +403,15 @@ async fn office_page(
                 office: Some(office.id.clone()),
                 ..Default::default()
             };
-            let page = PageRequest::new(Some(crate::http::MAX_LIMIT), None)?;
+            let page = PageRequest::largest();
             let people = crate::people::db::list_people(conn, &filter, &page, false)?;
             let people = crate::people::db::embed(conn, people.items, Audience::Public)?;
             Ok((office, points, people))
         })
-        .await;
-    let (office, points, people): (OfficeResponse, _, Vec<PersonResponse>) = match found {
-        Ok(found) => found,
-        Err(error) => return error_page(&org, error),
-    };
+        .await
+        .map_err(|error| PageFailure::new(&org, error))?;
     let where_ = place(office.city.as_deref(), office.country_code.as_deref());
-    page(layout(
+    Ok(page(layout(
         &org,
         &office.name,
         html! {
@@ -413,7 +432,7 @@ async fn office_page(
                 ul.results { @for person in &people { (person_card(person)) } }
             }
         },
-    ))
+    )))
 }
 
 /// A release's page: its people and text.
@@ -427,19 +446,16 @@ async fn release_page(
     org: web::Data<Organisation>,
     pool: ReadPool,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageFailure> {
     let key = id.into_inner();
-    let found = pool
+    let release = pool
         .run(move |conn| {
             let release = crate::releases::db::find_release(conn, &key, false)?;
             Ok(crate::releases::db::embed_one(conn, release)?)
         })
-        .await;
-    let release = match found {
-        Ok(found) => found,
-        Err(error) => return error_page(&org, error),
-    };
-    page(layout(
+        .await
+        .map_err(|error| PageFailure::new(&org, error))?;
+    Ok(page(layout(
         &org,
         &release.title,
         html! {
@@ -465,7 +481,7 @@ async fn release_page(
                 }
             }
         },
-    ))
+    )))
 }
 
 /// Assets change only with the binary: a day's caching, revalidated after.
