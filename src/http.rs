@@ -58,14 +58,95 @@ pub fn payload_error(error: actix_web::Error) -> ApiError {
     }
 }
 
-/// Parses JSON, keeping the path of the member that failed.
+/// Parses JSON, keeping the path of every member that failed.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| every_failing_member::<T>(bytes, json_problem(error)))?;
     deserializer
         .end()
         .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
     Ok(value)
+}
+
+/// Most failing members one body reports (the rest are found once those are fixed).
+const MAX_MEMBER_PROBLEMS: usize = 32;
+
+/// serde stops at the first member of the wrong shape. To name them all,
+/// the failing member is taken out and the body read again, until it reads
+/// or a problem repeats (a required member cannot be taken out).
+fn every_failing_member<T: DeserializeOwned>(bytes: &[u8], first: ApiError) -> ApiError {
+    let ApiError::Validation(mut errors) = first else {
+        return first;
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return ApiError::Validation(errors);
+    };
+    while errors.len() < MAX_MEMBER_PROBLEMS {
+        let Some(last) = errors.last() else { break };
+        if !remove_member(&mut value, &last.field) {
+            break;
+        }
+        let Err(error) = serde_path_to_error::deserialize::<_, T>(&value) else {
+            break;
+        };
+        let ApiError::Validation(more) = json_problem(error) else {
+            break;
+        };
+        let new: Vec<FieldError> = more
+            .into_iter()
+            .filter(|e| !errors.iter().any(|known| known.field == e.field))
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        errors.extend(new);
+    }
+    ApiError::Validation(errors)
+}
+
+/// Removes the member at a problem's path (`a.b[2].c`); false when there
+/// is none to remove (a missing member, or the body itself).
+fn remove_member(value: &mut serde_json::Value, path: &str) -> bool {
+    let mut steps: Vec<Result<usize, &str>> = vec![];
+    for part in path.split('.') {
+        let (name, indices) = part
+            .split_once('[')
+            .map_or((part, ""), |(n, rest)| (n, rest));
+        if !name.is_empty() {
+            steps.push(Err(name));
+        }
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            match index.trim_end_matches(']').parse() {
+                Ok(i) => steps.push(Ok(i)),
+                Err(_) => return false,
+            }
+        }
+    }
+    let Some((last, parents)) = steps.split_last() else {
+        return false;
+    };
+    let mut node = value;
+    for step in parents {
+        let next = match step {
+            Ok(i) => node.get_mut(*i),
+            Err(name) => node.get_mut(*name),
+        };
+        match next {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    match (last, node) {
+        (Err(name), serde_json::Value::Object(map)) => map.remove(*name).is_some(),
+        // An array item is blanked, not removed, so later indices still hold.
+        (Ok(i), serde_json::Value::Array(items)) if *i < items.len() => {
+            let was_null = items[*i].is_null();
+            items[*i] = serde_json::Value::Null;
+            !was_null
+        }
+        _ => false,
+    }
 }
 
 /// A JSON parse failure as a problem: a body of the wrong shape is 422
@@ -161,11 +242,14 @@ impl Precondition {
         if value.trim().is_empty() {
             return Self::Malformed;
         }
-        // Tags we did not issue never match, so a stale or foreign tag gets 412.
+        // Tags we did not issue never match, so a stale or foreign tag gets
+        // 412; so does a weak tag: If-Match compares strongly (RFC 9110 13.1.1).
         Self::Versions(
             value
                 .split(',')
-                .filter_map(|tag| parse_etag(tag.trim()))
+                .map(str::trim)
+                .filter(|tag| !tag.starts_with("W/"))
+                .filter_map(parse_etag)
                 .collect(),
         )
     }

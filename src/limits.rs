@@ -10,70 +10,171 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{ResponseError, web};
+use actix_web::{HttpMessage, ResponseError, web};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::keys::Caller;
+use crate::startup::RouteTable;
 
 /// The limits in force, shared by every worker.
 pub struct Limits {
     /// `None` when rate limiting is off.
     pub rate: Option<DefaultKeyedRateLimiter<String>>,
     pub request_timeout: Duration,
+    /// Checks since the limiter last forgot its idle keys.
+    checks: AtomicU64,
 }
+
+/// How often (in checks) the limiter forgets keys whose bucket is full
+/// again: without it, every address or token ever seen stays in memory.
+const FORGET_EVERY: u64 = 4096;
 
 impl Limits {
     /// `per_minute` writes and searches per key or address (0 turns it off),
     /// with bursts of a tenth of that.
     pub fn new(per_minute: u32, request_timeout: Duration) -> Arc<Self> {
-        let rate = NonZeroU32::new(per_minute).map(|n| {
+        let quota = NonZeroU32::new(per_minute).map(|n| {
             let burst = NonZeroU32::new((per_minute / 10).max(1)).unwrap_or(NonZeroU32::MIN);
-            RateLimiter::keyed(Quota::per_minute(n).allow_burst(burst))
+            Quota::per_minute(n).allow_burst(burst)
         });
+        Self::with_quota(quota, request_timeout)
+    }
+
+    fn with_quota(quota: Option<Quota>, request_timeout: Duration) -> Arc<Self> {
         Arc::new(Self {
-            rate,
+            rate: quota.map(RateLimiter::keyed),
             request_timeout,
+            checks: AtomicU64::new(0),
         })
     }
-}
 
-/// Writes and searches are what is expensive, or worth abusing.
-fn is_limited(req: &ServiceRequest) -> bool {
-    let path = req.path();
-    let searches = || req.query_string().split('&').any(|p| p.starts_with("q="));
-    // The journalists' page runs the same search as the API.
-    if path == "/" {
-        return searches();
+    /// Counts one request against `key`: the time to wait when over the rate.
+    fn check(&self, key: &str) -> Option<Duration> {
+        let rate = self.rate.as_ref()?;
+        if self.checks.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == FORGET_EVERY - 1 {
+            rate.retain_recent();
+            rate.shrink_to_fit();
+        }
+        let not_until = rate.check_key(&key.to_string()).err()?;
+        Some(not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        )))
     }
-    if !path.starts_with("/api/v1/") {
-        return false;
-    }
-    let read = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    !read || path == "/api/v1/search" || searches()
-}
 
-/// Who a request counts against: its key (hashed: never kept in memory as
-/// sent), or the address it came from.
-fn rate_key(req: &ServiceRequest) -> String {
-    let bearer = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match bearer {
-        Some(token) => format!("key:{}", crate::text::sha256_hex(token.trim().as_bytes())),
-        None => format!(
-            "ip:{}",
-            req.peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default()
-        ),
+    /// How many keys the limiter holds now.
+    pub fn tracked_keys(&self) -> usize {
+        self.rate.as_ref().map_or(0, |rate| rate.len())
     }
 }
 
-/// The middleware: rate limit, then the handler under the request timeout.
+/// A request as the router sees it: the decoded path, the documented route
+/// it falls under, and the decoded names of its query parameters. However a
+/// request is percent-encoded, it is classified by what it will reach.
+struct Classified {
+    path: String,
+    template: Option<String>,
+    method_known: bool,
+    query_keys: Vec<String>,
+}
+
+impl Classified {
+    fn of(req: &ServiceRequest) -> Self {
+        let path = req.match_info().as_str().to_string();
+        let route = req.app_data::<web::Data<RouteTable>>().and_then(|routes| {
+            routes.route_for(&path).map(|(t, methods)| {
+                (
+                    t.to_string(),
+                    methods.iter().any(|m| m == req.method().as_str()),
+                )
+            })
+        });
+        let query_keys = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .map(|(key, _)| key.into_owned())
+            .collect();
+        Self {
+            path,
+            method_known: route.as_ref().is_some_and(|(_, known)| *known),
+            template: route.map(|(t, _)| t),
+            query_keys,
+        }
+    }
+
+    fn searches(&self) -> bool {
+        self.query_keys.iter().any(|k| k == "q")
+    }
+
+    fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+
+    /// Writes and searches are what is expensive, or worth abusing.
+    fn is_limited(&self, method: &Method) -> bool {
+        // The journalists' page runs the same search as the API.
+        if self.path == "/" || self.path.is_empty() {
+            return self.searches();
+        }
+        if !self.is_api() {
+            return false;
+        }
+        !is_read(method) || self.template.as_deref() == Some("/api/v1/search") || self.searches()
+    }
+}
+
+fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The client address, for requests without a (valid) key.
+fn address_key(req: &ServiceRequest) -> String {
+    format!(
+        "ip:{}",
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default()
+    )
+}
+
+/// The bearer token of a request; `Err` for an Authorization header that is
+/// not a usable bearer token.
+fn bearer_token(req: &ServiceRequest) -> Option<Result<String, ApiError>> {
+    let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    Some(
+        header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty() && t.len() <= 200)
+            .ok_or_else(|| {
+                ApiError::Unauthorized("Send the key as `Authorization: Bearer <key>`.".into())
+            }),
+    )
+}
+
+/// Who is calling, decided before any handler reads the body: no key, a
+/// valid key, or a 401 for a key that is malformed, unknown or revoked.
+async fn authenticate(req: &ServiceRequest) -> Result<Caller, ApiError> {
+    let Some(token) = bearer_token(req) else {
+        return Ok(Caller::default());
+    };
+    let token = token?;
+    let pool = req
+        .app_data::<web::Data<DbPool>>()
+        .map(|p| p.get_ref().clone())
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool registered")))?;
+    let key = pool
+        .run(move |conn| crate::keys::db::authenticate(conn, &token))
+        .await?;
+    Ok(Caller { key: Some(key) })
+}
+
+/// The middleware: authentication, rate limit, then the handler under the
+/// request timeout.
 pub async fn guard(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // A NUL byte is never meaningful in a path or query, and PostgreSQL
@@ -93,29 +194,48 @@ pub async fn guard(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let over_rate = limits
-        .rate
-        .as_ref()
-        .filter(|_| is_limited(&req))
-        .and_then(|rate| rate.check_key(&rate_key(&req)).err());
-    if let Some(not_until) = over_rate {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(
-            &governor::clock::DefaultClock::default(),
-        ));
-        let error = ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        };
+    let method = req.method().clone();
+    let classified = Classified::of(&req);
+    let caller = match authenticate(&req).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            // Failed keys count against the address: guessing costs like searching.
+            if let Some(wait) = limits.check(&address_key(&req)) {
+                return Ok(req.into_response(rate_limited(wait).error_response()));
+            }
+            return Ok(req.into_response(error.error_response()));
+        }
+    };
+    // Every write needs a key: say so before the body is read.
+    if classified.is_api() && classified.method_known && !is_read(&method) && caller.key.is_none() {
+        let error =
+            ApiError::Unauthorized("This needs an API key (Authorization: Bearer <key>).".into());
         return Ok(req.into_response(error.error_response()));
     }
-    let public_read = matches!(*req.method(), Method::GET | Method::HEAD)
-        && req.path().starts_with("/api/v1/")
-        && !req.headers().contains_key("authorization");
+    if classified.is_limited(&method) {
+        let rate_key = match &caller.key {
+            Some(key) => format!("key:{}", key.id),
+            None => address_key(&req),
+        };
+        if let Some(wait) = limits.check(&rate_key) {
+            return Ok(req.into_response(rate_limited(wait).error_response()));
+        }
+    }
+    let public_read =
+        matches!(method, Method::GET | Method::HEAD) && classified.is_api() && caller.key.is_none();
+    req.extensions_mut().insert(caller);
+    // HEAD is GET without the body (actix leaves the body out of a HEAD
+    // answer); the handlers only know GET.
+    let head = method == Method::HEAD;
+    if head {
+        req.head_mut().method = Method::GET;
+    }
     // The request cannot be kept aside (routing needs it whole), so a
     // timeout is answered as an error, which actix turns into the response.
     let timeout = limits.request_timeout;
     // An import runs to its end: answering 503 "retry" while its
     // transaction goes on to commit would mislead. Its size is bounded.
-    if req.path() == "/api/v1/import" {
+    if classified.template.as_deref() == Some("/api/v1/import") {
         let mut response = next.call(req).await?.map_into_boxed_body();
         cache_policy(&mut response, false);
         return Ok(response);
@@ -134,6 +254,12 @@ pub async fn guard(
     }
 }
 
+fn rate_limited(wait: Duration) -> ApiError {
+    ApiError::RateLimited {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
 /// Public reads may sit in a CDN briefly; anything read with a key, and
 /// every error, must not be cached at all.
 fn cache_policy(response: &mut ServiceResponse<BoxBody>, public_read: bool) {
@@ -147,7 +273,16 @@ fn cache_policy(response: &mut ServiceResponse<BoxBody>, public_read: bool) {
             CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=30"),
         );
-        headers.append(VARY, HeaderValue::from_static("Authorization"));
+        // `Accept` picks JSON, vCard, CSV or JSON-LD; a key may see more.
+        for name in ["Accept", "Authorization"] {
+            let present = headers.get_all(VARY).any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.split(',').any(|n| n.trim().eq_ignore_ascii_case(name)))
+            });
+            if !present {
+                headers.append(VARY, HeaderValue::from_static(name));
+            }
+        }
     } else if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
@@ -183,6 +318,28 @@ mod tests {
         assert_eq!(
             status,
             Some(actix_web::http::StatusCode::SERVICE_UNAVAILABLE)
+        );
+    }
+
+    #[actix_web::test]
+    async fn the_limiter_forgets_keys_it_has_not_seen_lately() {
+        // A bucket refills in a millisecond here, instead of a minute.
+        let quota = Quota::per_second(NonZeroU32::new(1000).unwrap()).allow_burst(NonZeroU32::MIN);
+        let limits = Limits::with_quota(Some(quota), Duration::from_secs(5));
+        for i in 0..FORGET_EVERY - 10 {
+            limits.check(&format!("key:{i}"));
+        }
+        assert_eq!(limits.tracked_keys() as u64, FORGET_EVERY - 10);
+
+        std::thread::sleep(Duration::from_millis(20));
+        for i in 0..20 {
+            limits.check(&format!("other:{i}"));
+        }
+
+        assert!(
+            limits.tracked_keys() <= 20,
+            "{} keys kept",
+            limits.tracked_keys()
         );
     }
 

@@ -87,6 +87,15 @@ enum Command {
         /// Seconds to finish in-flight requests after SIGTERM or SIGINT.
         #[arg(long, env = "PRESSDIR_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
         shutdown_grace_secs: u64,
+        /// The service's public base URL (`https://press.example.org`), used
+        /// for every absolute link (vCard SOURCE, JSON-LD @id).
+        #[arg(long, env = "PRESSDIR_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Believe `Forwarded` / `X-Forwarded-Host` / `X-Forwarded-Proto` for
+        /// absolute links when no public URL is set: only behind a proxy that
+        /// overwrites them.
+        #[arg(long, env = "PRESSDIR_TRUST_FORWARDED")]
+        trust_forwarded: bool,
     },
     /// Copy a SQLite database, consistently, while it is in use (`VACUUM
     /// INTO`). For PostgreSQL use pg_dump.
@@ -368,6 +377,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_seed,
             shutdown_grace_secs,
             organisation,
+            public_url,
+            trust_forwarded,
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
@@ -385,6 +396,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 cors_allow_writes,
                 shutdown_grace: Duration::from_secs(shutdown_grace_secs),
                 organisation,
+                public_url,
+                trust_forwarded,
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

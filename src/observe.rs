@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, get, web};
+use futures_util::FutureExt;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
@@ -31,6 +32,7 @@ pub struct Metrics {
     pub request_seconds: HistogramVec,
     pub in_flight: IntGauge,
     pub problems: IntCounterVec,
+    pub panics: prometheus::IntCounter,
     pub pool_connections: IntGaugeVec,
     pub pool_idle: IntGaugeVec,
     pub pool_max: IntGaugeVec,
@@ -78,6 +80,11 @@ impl Metrics {
                 "Problem (error) responses, by problem type.",
                 &["type"],
             ),
+            panics: prometheus::IntCounter::new(
+                "pressdir_panics_total",
+                "Requests whose handling panicked (each answered 500).",
+            )
+            .expect("valid counter"),
             pool_connections: gauge(
                 "pressdir_db_pool_connections",
                 "Open database connections, by pool.",
@@ -124,6 +131,7 @@ impl Metrics {
             r.register(Box::new(all.request_seconds.clone())),
             r.register(Box::new(all.in_flight.clone())),
             r.register(Box::new(all.problems.clone())),
+            r.register(Box::new(all.panics.clone())),
             r.register(Box::new(all.pool_connections.clone())),
             r.register(Box::new(all.pool_idle.clone())),
             r.register(Box::new(all.pool_max.clone())),
@@ -231,7 +239,10 @@ pub async fn observe(
     }
     .to_string();
     let path = req.path().to_string();
-    let outcome = match next.call(req).await {
+    // A panic anywhere below answers this request 500 and leaves the
+    // worker serving the others.
+    let called = std::panic::AssertUnwindSafe(next.call(req)).catch_unwind();
+    let outcome = match called.await.unwrap_or_else(|panic| Err(panicked(&panic))) {
         Ok(response) => {
             let (request, response) = response.map_into_boxed_body().into_parts();
             let response = with_request_id(response, &id).await;
@@ -268,6 +279,19 @@ pub async fn observe(
     outcome.map_err(|response| {
         actix_web::error::InternalError::from_response("request failed", response).into()
     })
+}
+
+/// A panic below turned into an error: logged with its message, counted,
+/// and answered as an opaque 500 problem.
+fn panicked(panic: &Box<dyn std::any::Any + Send>) -> actix_web::Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    METRICS.panics.inc();
+    crate::error::ApiError::Internal(anyhow::anyhow!("a request handler panicked: {message}"))
+        .into()
 }
 
 /// Adds the request id: as `X-Request-Id`, and to a problem+json body

@@ -45,6 +45,10 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Let those origins write too (with a key), not only read.
     pub cors_allow_writes: bool,
+    /// The base of absolute links; `None`: from the request.
+    pub public_url: Option<String>,
+    /// Believe forwarded headers for absolute links (behind a trusted proxy).
+    pub trust_forwarded: bool,
 }
 
 /// The seed's organisation; `--organisation` names another.
@@ -68,6 +72,8 @@ impl Default for Settings {
             organisation: DEFAULT_ORGANISATION.into(),
             cors_origins: vec![],
             cors_allow_writes: false,
+            public_url: None,
+            trust_forwarded: false,
         }
     }
 }
@@ -159,7 +165,13 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
 
 /// The documented paths and their methods, to tell "no such resource" (404)
 /// from "not with that method" (405 with `Allow`).
-pub struct RouteTable(Vec<(Vec<String>, Vec<String>)>);
+pub struct RouteTable(Vec<RouteEntry>);
+
+struct RouteEntry {
+    template: String,
+    segments: Vec<String>,
+    methods: Vec<String>,
+}
 
 impl RouteTable {
     pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
@@ -180,26 +192,43 @@ impl RouteTable {
                         })
                     })
                     .unwrap_or_default();
+                // HEAD is answered wherever GET is.
+                if methods.iter().any(|m| m == "GET") {
+                    methods.push("HEAD".into());
+                }
                 methods.sort();
-                (segments, methods)
+                RouteEntry {
+                    template: path.clone(),
+                    segments,
+                    methods,
+                }
             })
             .collect();
         Self(routes)
     }
 
-    /// The methods a path answers, if it is a documented path.
-    fn methods_for(&self, path: &str) -> Option<&[String]> {
+    /// The documented route a (decoded) path falls under: its template
+    /// (`/api/v1/people/{id}`) and the methods it answers. A literal route
+    /// wins over a templated one (`/people/search` over `/people/{id}`).
+    pub fn route_for(&self, path: &str) -> Option<(&str, &[String])> {
         let parts: Vec<&str> = path.split('/').collect();
         self.0
             .iter()
-            .find(|(pattern, _)| {
-                pattern.len() == parts.len()
-                    && pattern
+            .filter(|entry| {
+                entry.segments.len() == parts.len()
+                    && entry
+                        .segments
                         .iter()
                         .zip(&parts)
                         .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
             })
-            .map(|(_, methods)| methods.as_slice())
+            .min_by_key(|entry| entry.segments.iter().filter(|s| s.starts_with('{')).count())
+            .map(|entry| (entry.template.as_str(), entry.methods.as_slice()))
+    }
+
+    /// The methods a path answers, if it is a documented path.
+    fn methods_for(&self, path: &str) -> Option<&[String]> {
+        self.route_for(path).map(|(_, methods)| methods)
     }
 }
 
@@ -234,6 +263,7 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     pub cors_allow_writes: bool,
     pub organisation: web::Data<crate::web::Organisation>,
+    pub links: web::Data<crate::formats::LinkBase>,
 }
 
 /// Browsers may read from the configured origins; write only when allowed.
@@ -283,6 +313,7 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(state.max_body_bytes));
     let (app, _) = app.configure(routes).split_for_parts();
     app.app_data(state.organisation.clone())
+        .app_data(state.links.clone())
         .service(
             SwaggerUi::new("/docs/{_:.*}")
                 .config(SwaggerConfig::new(["/openapi.json"]).validator_url("none")),
@@ -364,6 +395,10 @@ impl Application {
             cors_origins: settings.cors_origins.clone(),
             cors_allow_writes: settings.cors_allow_writes,
             organisation: web::Data::new(crate::web::Organisation(settings.organisation.clone())),
+            links: web::Data::new(crate::formats::LinkBase::new(
+                settings.public_url.as_deref(),
+                settings.trust_forwarded,
+            )?),
         };
         let mut server = HttpServer::new(move || build_app(state.clone()));
         if let Some(workers) = settings.workers {

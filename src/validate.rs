@@ -117,11 +117,31 @@ pub fn tags(values: &[String]) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// An absolute http(s) URL.
+/// An absolute http(s) URL, written without spaces or control characters
+/// (the URL parser would quietly drop some of them: what it drops must not
+/// reach the database either).
 pub fn http_url(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(error(
+            "url",
+            "must not contain spaces or control characters",
+        ));
+    }
     match url::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
         _ => Err(error("url", "must be an absolute http or https URL")),
+    }
+}
+
+/// A URL field as stored: the parsed URL's own serialisation, never the
+/// raw text (a value that does not parse is left for validation to refuse).
+pub fn normalize_url(value: &mut Option<String>) {
+    trim_opt(value);
+    if let Some(text) = value
+        && http_url(text).is_ok()
+        && let Ok(url) = url::Url::parse(text)
+    {
+        *text = url.to_string();
     }
 }
 
@@ -228,6 +248,21 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// For PATCH bodies: a member that cannot be cleared may be left out, but
+/// not sent as `null` (which would otherwise read as "left out" and answer
+/// 200 for a change that did not happen).
+pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::de::Error;
+    let value: Option<T> = serde::Deserialize::deserialize(deserializer)?;
+    value
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("must not be null: leave the member out to keep it"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +278,11 @@ mod tests {
         assert!(language_tag("not a tag").is_err());
         assert!(http_url("https://www.iom.int").is_ok());
         assert!(http_url("javascript:alert(1)").is_err());
+        assert!(http_url("https://x.org/\r\nEMAIL:attacker@evil.example").is_err());
+        assert!(http_url("https://x.org/\u{0}").is_err());
+        let mut url = Some(" https://WWW.iom.int ".to_string());
+        normalize_url(&mut url);
+        assert_eq!(url.as_deref(), Some("https://www.iom.int/"));
         assert!(slug("jorge-gallo").is_ok());
         assert!(slug("Jorge Gallo").is_err());
         assert!(slug("0190f5a8-1b2c-7d3e-8f40-123456789abc").is_err());

@@ -95,16 +95,28 @@ fn default_region(conn: &mut DbConn, owner: &Owner) -> QueryResult<Option<String
 }
 
 /// Validates a contact point as it would be written; returns its canonical value.
+/// What to do with a value that does not read as its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Refuse it (422): what the API does.
+    Refuse,
+    /// Keep it as printed (ingestion: a release's text is not to be
+    /// corrected by guessing), within the same length and character rules.
+    KeepAsPrinted,
+}
+
 fn check(
     conn: &mut DbConn,
     owner: &Owner,
     input: &ContactPointInput,
     own_id: &str,
+    unreadable: Unreadable,
 ) -> Result<String, ApiError> {
     let mut errors = crate::validate::errors_of(input);
     let region = default_region(conn, owner)?;
     let value = match canonical_value(input.kind, &input.value, region.as_deref()) {
         Ok(value) => Some(value),
+        Err(_) if unreadable == Unreadable::KeepAsPrinted => Some(input.value.clone()),
         Err(error) => {
             if !errors.iter().any(|e| e.field == "value") {
                 errors.push(error);
@@ -198,8 +210,19 @@ pub fn insert_in_transaction(
     owner: &Owner,
     input: ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
+    insert_with(conn, owner, input, Unreadable::Refuse)
+}
+
+/// The insert, with a choice for values that do not read as their kind.
+pub fn insert_with(
+    conn: &mut DbConn,
+    owner: &Owner,
+    mut input: ContactPointInput,
+    unreadable: Unreadable,
+) -> Result<ContactPoint, ApiError> {
+    input.normalize();
     let id = new_id();
-    let value = check(conn, owner, &input, &id)?;
+    let value = check(conn, owner, &input, &id, unreadable)?;
     let at = now();
     let (person_id, office_id) = match owner {
         Owner::Person(id) => (Some(id.clone()), None),
@@ -281,7 +304,13 @@ pub fn update_contact_point(
         let current = find_contact_point(conn, id, Audience::Internal)?;
         let mut input = patch.apply(ContactPointInput::from(&current));
         input.normalize();
-        let value = check(conn, &owner_of(&current), &input, &current.id)?;
+        let value = check(
+            conn,
+            &owner_of(&current),
+            &input,
+            &current.id,
+            Unreadable::Refuse,
+        )?;
         // After validation: a bad body is reported as such, whatever the ETag.
         precondition.check(current.version)?;
         diesel::update(

@@ -153,16 +153,24 @@ impl From<&ContactPoint> for ContactPointInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPointPatch {
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<ContactKind>,
     /// A new number or address (its `display` follows unless also sent).
-    #[schema(max_length = 320)]
+    #[schema(nullable = false, max_length = 320)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub value: Option<String>,
-    #[schema(max_length = 320)]
+    #[schema(nullable = false, max_length = 320)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub display: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 100)]
     pub label: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub is_primary: Option<bool>,
 }
 

@@ -17,13 +17,13 @@ use diesel::prelude::*;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{FORMAT, ImportSummary, VERSION};
-use crate::appearances::model::Appearance;
+use crate::appearances::model::{Appearance, AppearanceInput};
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput, office_search_text};
-use crate::people::model::{Person, PersonInput};
+use crate::people::model::{Person, PersonInput, Role};
 use crate::releases::model::{Release, ReleaseInput, release_search_text};
 use crate::search::{self, Table};
 
@@ -371,7 +371,24 @@ struct Listed {
     contact_point_ids: HashSet<String>,
     release_ids: HashSet<String>,
     appearance_ids: HashSet<String>,
+    /// Each slug (and release url) the document gives, with the row's id
+    /// and position: two rows may not share one, nor take one the
+    /// database gives another row.
+    unique: HashMap<(Member, String), (String, usize)>,
+    /// Offices the document archives.
+    archived_offices: HashSet<String>,
     errors: Problems,
+}
+
+/// The value of one of the database's CHECK lists, or a problem naming it.
+fn one_of(field: String, value: &str, allowed: &[&str]) -> Option<FieldError> {
+    (!allowed.contains(&value)).then(|| {
+        FieldError::new(
+            field,
+            "enum",
+            format!("must be one of: {}", allowed.join(", ")),
+        )
+    })
 }
 
 impl Listed {
@@ -396,11 +413,31 @@ impl Listed {
     }
 
     fn check(&mut self, i: usize, row: Row) {
+        // The same rules as the API's, plus the columns the API fills
+        // itself (kinds, roles), which the database would refuse with a
+        // CHECK error instead of a problem naming the member.
+        let at = |member: Member| format!("{}[{i}]", member.name());
+        let mut enums = vec![];
         let (member, id, errors) = match row {
             Row::Office(o) => {
                 let mut input = OfficeInput::from(&o);
                 input.parent_id = None;
                 let errors = crate::validate::errors_of(&input);
+                enums.extend(one_of(
+                    format!("{}.kind", at(Member::Offices)),
+                    &o.kind,
+                    &[
+                        "headquarters",
+                        "regional_office",
+                        "country_office",
+                        "liaison_office",
+                        "other",
+                    ],
+                ));
+                self.claim(Member::Offices, "slug", &o.slug, &o.id, i);
+                if o.archived_at.is_some() {
+                    self.archived_offices.insert(o.id.clone());
+                }
                 let id = o.id.clone();
                 self.offices.push(o);
                 (Member::Offices, id, errors)
@@ -408,20 +445,58 @@ impl Listed {
             Row::Person(p) => {
                 let mut input = PersonInput::from(&p);
                 input.office_id = None;
+                self.claim(Member::People, "slug", &p.slug, &p.id, i);
                 (Member::People, p.id, crate::validate::errors_of(&input))
             }
             Row::ContactPoint(cp) => {
                 let errors = crate::validate::errors_of(&ContactPointInput::from(&cp));
+                let here = at(Member::ContactPoints);
+                enums.extend(one_of(
+                    format!("{here}.kind"),
+                    &cp.kind,
+                    &["phone", "mobile", "email", "fax"],
+                ));
+                enums.extend(one_of(
+                    format!("{here}.visibility"),
+                    &cp.visibility,
+                    &["public", "internal"],
+                ));
                 (Member::ContactPoints, cp.id, errors)
             }
             Row::Release(r) => {
                 let mut input = ReleaseInput::from(&r);
                 input.office_id = None;
+                self.claim(Member::Releases, "slug", &r.slug, &r.id, i);
+                if let Some(url) = &r.url {
+                    self.claim(Member::Releases, "url", url, &r.id, i);
+                }
                 (Member::Releases, r.id, crate::validate::errors_of(&input))
             }
-            Row::Appearance(a) => (Member::Appearances, a.id, vec![]),
+            Row::Appearance(a) => {
+                let here = at(Member::Appearances);
+                enums.extend(one_of(
+                    format!("{here}.role"),
+                    &a.role,
+                    &["quoted", "media_contact", "mentioned"],
+                ));
+                let input = AppearanceInput {
+                    person_id: a.person_id.clone(),
+                    role: Role::parse(&a.role),
+                    title_as_printed: a.title_as_printed.clone(),
+                    office_as_printed: a.office_as_printed.clone(),
+                    quote: a.quote.clone(),
+                    // Any stored order is kept as it is.
+                    position: None,
+                };
+                (
+                    Member::Appearances,
+                    a.id,
+                    crate::validate::errors_of(&input),
+                )
+            }
         };
-        let at = format!("{}[{i}]", member.name());
+        let at = at(member);
+        self.errors.extend(enums);
         self.errors.extend(prefixed(at.clone(), errors));
         let ids = match member {
             Member::Offices => &mut self.office_ids,
@@ -440,6 +515,50 @@ impl Listed {
     }
 }
 
+impl Listed {
+    /// Records that row `i` of `member` (id `id`) takes a unique `value`.
+    fn claim(&mut self, member: Member, column: &str, value: &str, id: &str, i: usize) {
+        let key = (member, format!("{column}:{value}"));
+        match self.unique.get(&key) {
+            Some((other, _)) if other != id => self.errors.push(FieldError::new(
+                format!("{}[{i}].{column}", member.name()),
+                "conflict",
+                format!("another row of the document has this {column}"),
+            )),
+            _ => {
+                self.unique.insert(key, (id.to_string(), i));
+            }
+        }
+    }
+
+    /// Problems with rows already in the database: a slug or url that a row
+    /// the document leaves alone already holds.
+    fn clashes(
+        &mut self,
+        member: Member,
+        column: &str,
+        held: Vec<(String, Option<String>)>,
+        listed_ids: &HashSet<String>,
+    ) {
+        for (id, value) in held {
+            let Some(value) = value else { continue };
+            if listed_ids.contains(&id) {
+                continue;
+            }
+            if let Some((_, i)) = self.unique.get(&(member, format!("{column}:{value}"))) {
+                self.errors.push(FieldError::new(
+                    format!("{}[{i}].{column}", member.name()),
+                    "conflict",
+                    format!(
+                        "another {} in the directory already has this {column}",
+                        member.name()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 fn open(path: &Path) -> Result<std::fs::File, ApiError> {
     std::fs::File::open(path).map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
 }
@@ -447,18 +566,53 @@ fn open(path: &Path) -> Result<std::fs::File, ApiError> {
 /// Ids that rows may point at: those in the database and those listed.
 struct Known {
     offices: HashSet<String>,
+    /// Offices archived once the document is in: nothing live may point at them.
+    archived_offices: HashSet<String>,
     people: HashSet<String>,
     releases: HashSet<String>,
 }
 
 impl Known {
     fn load(conn: &mut DbConn, listed: &mut Listed) -> QueryResult<Self> {
+        let held: Vec<(String, Option<String>)> = offices::table
+            .select((offices::id, offices::slug.nullable()))
+            .load(conn)?;
+        let ids = std::mem::take(&mut listed.office_ids);
+        listed.clashes(Member::Offices, "slug", held, &ids);
+        listed.office_ids = ids;
+        let held: Vec<(String, Option<String>)> = people::table
+            .select((people::id, people::slug.nullable()))
+            .load(conn)?;
+        let ids = std::mem::take(&mut listed.person_ids);
+        listed.clashes(Member::People, "slug", held, &ids);
+        listed.person_ids = ids;
+        let ids = std::mem::take(&mut listed.release_ids);
+        let held: Vec<(String, Option<String>)> = releases::table
+            .select((releases::id, releases::slug.nullable()))
+            .load(conn)?;
+        listed.clashes(Member::Releases, "slug", held, &ids);
+        let held: Vec<(String, Option<String>)> = releases::table
+            .select((releases::id, releases::url))
+            .load(conn)?;
+        listed.clashes(Member::Releases, "url", held, &ids);
+        listed.release_ids = ids;
+        let mut archived_offices = std::mem::take(&mut listed.archived_offices);
+        let archived_in_db: Vec<String> = offices::table
+            .filter(offices::archived_at.is_not_null())
+            .select(offices::id)
+            .load(conn)?;
+        archived_offices.extend(
+            archived_in_db
+                .into_iter()
+                .filter(|id| !listed.office_ids.contains(id)),
+        );
         let union = |existing: Vec<String>, listed: &mut HashSet<String>| {
             let mut all = std::mem::take(listed);
             all.extend(existing);
             all
         };
         Ok(Known {
+            archived_offices,
             offices: union(
                 offices::table.select(offices::id).load(conn)?,
                 &mut listed.office_ids,
@@ -491,24 +645,59 @@ impl Known {
         }
     }
 
+    /// A live row may not belong to an archived office.
+    fn check_live_office(
+        &self,
+        live: bool,
+        office: Option<&String>,
+        field: String,
+        errors: &mut Vec<FieldError>,
+    ) {
+        if live && office.is_some_and(|id| self.archived_offices.contains(id)) {
+            errors.push(FieldError::new(
+                field,
+                "archived",
+                "the office is archived; attach to a live office",
+            ));
+        }
+    }
+
     /// The problems of one row's references.
     fn check(&self, i: usize, row: &Row) -> Vec<FieldError> {
         let mut errors = vec![];
         match row {
-            Row::Office(o) => self.check_reference(
-                &self.offices,
-                o.parent_id.as_ref(),
-                format!("offices[{i}].parent_id"),
-                "office",
-                &mut errors,
-            ),
-            Row::Person(p) => self.check_reference(
-                &self.offices,
-                p.office_id.as_ref(),
-                format!("people[{i}].office_id"),
-                "office",
-                &mut errors,
-            ),
+            Row::Office(o) => {
+                let field = format!("offices[{i}].parent_id");
+                self.check_reference(
+                    &self.offices,
+                    o.parent_id.as_ref(),
+                    field.clone(),
+                    "office",
+                    &mut errors,
+                );
+                self.check_live_office(
+                    o.archived_at.is_none(),
+                    o.parent_id.as_ref(),
+                    field,
+                    &mut errors,
+                );
+            }
+            Row::Person(p) => {
+                let field = format!("people[{i}].office_id");
+                self.check_reference(
+                    &self.offices,
+                    p.office_id.as_ref(),
+                    field.clone(),
+                    "office",
+                    &mut errors,
+                );
+                self.check_live_office(
+                    p.archived_at.is_none(),
+                    p.office_id.as_ref(),
+                    field,
+                    &mut errors,
+                );
+            }
             Row::ContactPoint(cp) => {
                 let owner_ok = match (&cp.person_id, &cp.office_id) {
                     (Some(p), None) => self.people.contains(p),
@@ -523,6 +712,7 @@ impl Known {
                     ));
                 }
             }
+            // A release keeps its archived office: it was issued by it.
             Row::Release(r) => self.check_reference(
                 &self.offices,
                 r.office_id.as_ref(),

@@ -5,7 +5,9 @@ use crate::contact_points::model::{ContactKind, ContactPointResponse};
 use crate::offices::model::{OfficeResponse, OfficeSummary};
 use crate::people::model::PersonResponse;
 
-/// Escapes a text value (RFC 6350 §3.4): backslash, comma, semicolon, newline.
+/// Escapes a text value (RFC 6350 §3.4): backslash, comma, semicolon,
+/// newline. Any other control character is dropped: nothing stored can end
+/// a content line or start another.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -14,11 +16,46 @@ pub fn escape(text: &str) -> String {
             ',' => out.push_str("\\,"),
             ';' => out.push_str("\\;"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\t' => out.push(' '),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// A URI value (URL, SOURCE): URIs have no spaces, controls or quotes, so
+/// any that reach here are percent-encoded rather than written raw.
+pub fn uri(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_control() || c.is_whitespace() || c == '"' || !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A `tel:` URI for an E.164 number (with an optional `;ext=`), or `None`
+/// for anything else, which is written as text instead.
+fn tel_uri(value: &str) -> Option<String> {
+    let (number, ext) = match value.split_once(";ext=") {
+        Some((number, ext)) => (number, Some(ext)),
+        None => (value, None),
+    };
+    let digits = number.strip_prefix('+')?;
+    let well_formed = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && ext.is_none_or(|e| {
+            !e.is_empty() && e.len() <= 10 && e.chars().all(|c| c.is_ascii_digit())
+        });
+    well_formed.then(|| format!("tel:{value}"))
 }
 
 /// One content line, folded: no line over 75 octets, continuation lines
@@ -74,11 +111,8 @@ impl Card {
                         _ => "work,voice",
                     };
                     // A number kept as printed (unreadable) is not a valid tel: URI.
-                    if cp.value.starts_with('+') {
-                        self.raw(&format!(
-                            "TEL;VALUE=uri;TYPE=\"{types}\"{pref}:tel:{}",
-                            cp.value
-                        ));
+                    if let Some(tel) = tel_uri(&cp.value) {
+                        self.raw(&format!("TEL;VALUE=uri;TYPE=\"{types}\"{pref}:{tel}"));
                     } else {
                         self.raw(&format!(
                             "TEL;VALUE=text;TYPE=\"{types}\"{pref}:{}",
@@ -93,7 +127,7 @@ impl Card {
     fn finish(mut self, uid: &str, rev: chrono::DateTime<chrono::Utc>, source: &str) -> String {
         self.raw(&format!("UID:urn:uuid:{uid}"));
         self.raw(&format!("REV:{}", rev.format("%Y%m%dT%H%M%SZ")));
-        self.raw(&format!("SOURCE:{source}"));
+        self.raw(&format!("SOURCE:{}", uri(source)));
         self.raw("END:VCARD");
         self.0
     }
@@ -117,7 +151,7 @@ pub fn person(p: &PersonResponse, office: Option<&OfficeSummary>, base_url: &str
     }
     card.contact_points(&p.contact_points);
     for (i, lang) in p.languages.iter().enumerate() {
-        card.raw(&format!("LANG;PREF={}:{lang}", i + 1));
+        card.raw(&format!("LANG;PREF={}:{}", i + 1, escape(lang)));
     }
     if !p.topics.is_empty() {
         card.raw(&format!(
@@ -162,7 +196,7 @@ pub fn office(o: &OfficeResponse, points: &[ContactPointResponse], base_url: &st
         card.text("TZ", tz);
     }
     if let Some(website) = &o.website {
-        card.raw(&format!("URL:{website}"));
+        card.raw(&format!("URL:{}", uri(website)));
     }
     card.contact_points(points);
     card.finish(
@@ -179,6 +213,17 @@ mod tests {
     #[test]
     fn text_values_are_escaped() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(escape("a\r\nEMAIL:x\u{0}\u{1b}"), "a\\nEMAIL:x");
+        assert_eq!(
+            uri("https://x.org/\r\nEMAIL:a b"),
+            "https://x.org/%0D%0AEMAIL:a%20b"
+        );
+        assert_eq!(tel_uri("+50672036536").as_deref(), Some("tel:+50672036536"));
+        assert_eq!(
+            tel_uri("+12027168820;ext=204").as_deref(),
+            Some("tel:+12027168820;ext=204")
+        );
+        assert_eq!(tel_uri("+1 202\r\nEMAIL:x"), None);
     }
 
     #[test]

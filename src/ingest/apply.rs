@@ -12,9 +12,10 @@ use validator::Validate;
 use super::extract::{ExtractedContact, Extraction, extract};
 use crate::appearances::model::AppearanceInput;
 use crate::contact_points::db::Owner;
-use crate::contact_points::model::{ContactKind, ContactPoint, ContactPointInput, canonical_value};
+use crate::contact_points::db::Unreadable;
+use crate::contact_points::model::{ContactKind, ContactPointInput, canonical_value};
 use crate::db::schema::{contact_points, offices, people, releases};
-use crate::db::{DbConn, new_id, now, write_transaction};
+use crate::db::{DbConn, now, write_transaction};
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeInput, OfficeKind};
 use crate::people::model::{Person, PersonInput, Role};
@@ -310,50 +311,44 @@ impl Run<'_> {
             if !values.insert(value.to_lowercase()) {
                 continue;
             }
-            let is_primary = kinds.insert(kind.as_str().to_string());
-            let cp = if canonical.is_some() {
-                let input = ContactPointInput {
-                    kind,
-                    value: printed.clone(),
-                    display: None,
-                    label,
-                    visibility: None,
-                    is_primary: Some(is_primary),
-                };
-                crate::contact_points::db::insert_in_transaction(
-                    self.conn,
-                    &Owner::Person(person.id.clone()),
-                    input,
-                )?
-            } else {
+            let is_primary = !kinds.contains(kind.as_str());
+            let input = ContactPointInput {
+                kind,
+                value: printed.clone(),
+                display: None,
+                label,
+                visibility: None,
+                is_primary: Some(is_primary),
+            };
+            // Through the contact points' own write path: the same length
+            // and character rules, the owner's version, the audit row.
+            let written = crate::contact_points::db::insert_with(
+                self.conn,
+                &Owner::Person(person.id.clone()),
+                input,
+                Unreadable::KeepAsPrinted,
+            );
+            let cp = match written {
+                Ok(cp) => cp,
+                Err(ApiError::Validation(_) | ApiError::Conflict { .. }) => {
+                    self.warnings.push(format!(
+                        "Left out a {} printed for {}: it breaks the rules for contact values (length or control characters).",
+                        kind.as_str(),
+                        person.full_name,
+                    ));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            kinds.insert(kind.as_str().to_string());
+            if canonical.is_none() {
                 // Not dropped, not invented: kept as printed, with a warning.
                 self.warnings.push(format!(
                     "Kept \"{printed}\" for {} as printed: it does not read as a {}.",
                     person.full_name,
                     kind.as_str()
                 ));
-                let at = now();
-                let cp = ContactPoint {
-                    id: new_id(),
-                    person_id: Some(person.id.clone()),
-                    office_id: None,
-                    kind: kind.as_str().into(),
-                    value: printed.clone(),
-                    display: printed.clone(),
-                    label,
-                    visibility: "public".into(),
-                    is_primary,
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                    archived_at: None,
-                };
-                diesel::insert_into(contact_points::table)
-                    .values(&cp)
-                    .execute(self.conn)?;
-                crate::people::db::refresh_search(self.conn, &person.id)?;
-                cp
-            };
+            }
             self.note("created", "contact_point", &cp.id, &cp.display);
         }
         Ok(())
@@ -396,7 +391,7 @@ pub fn ingest_in_transaction(
     mut input: IngestInput,
 ) -> Result<IngestResponse, ApiError> {
     rules::trim_opt(&mut input.title);
-    rules::trim_opt(&mut input.url);
+    rules::normalize_url(&mut input.url);
     rules::trim_opt(&mut input.language);
     if input.text.trim().is_empty() {
         return Err(ApiError::invalid(

@@ -49,7 +49,16 @@ pub fn resolve_office_ref(
     let Some(key) = key.filter(|k| !k.chars().any(char::is_control)) else {
         return Ok(None);
     };
-    match find_office(conn, key, false) {
+    // Attaching holds the office (FOR SHARE on PostgreSQL) until the
+    // transaction ends, so archiving it cannot commit in between.
+    let found = find_office(conn, key, false).and_then(|office| {
+        if lock_live_office(conn, &office.id, RowLock::Share)? {
+            Ok(office)
+        } else {
+            Err(ApiError::not_found("office", key))
+        }
+    });
+    match found {
         Ok(office) => Ok(Some(office)),
         Err(ApiError::NotFound(_)) => {
             errors.push(FieldError::new(
@@ -63,7 +72,53 @@ pub fn resolve_office_ref(
     }
 }
 
-/// Offices by id, for embedding.
+/// How a write holds an office row until its transaction ends.
+#[derive(Debug, Clone, Copy)]
+pub enum RowLock {
+    /// Attaching to it: others may attach too, nobody may archive it.
+    Share,
+    /// Archiving it: nobody may attach meanwhile.
+    Update,
+}
+
+/// Locks an office row that is still live; false when it is archived (or
+/// gone) by now. On SQLite every write transaction already runs alone.
+pub fn lock_live_office(conn: &mut DbConn, id: &str, lock: RowLock) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        #[allow(dead_code)]
+        one: i32,
+    }
+    let DbConn::Pg(pg) = conn else {
+        return Ok(true);
+    };
+    let mode = match lock {
+        RowLock::Share => "SHARE",
+        RowLock::Update => "UPDATE",
+    };
+    let rows: Vec<Found> = diesel::sql_query(format!(
+        "SELECT 1 AS one FROM offices WHERE id = $1 AND archived_at IS NULL FOR {mode}"
+    ))
+    .bind::<diesel::sql_types::Text, _>(id)
+    .load(pg)?;
+    Ok(!rows.is_empty())
+}
+
+/// Live (unarchived) offices by id, for embedding: an archived office is
+/// gone from public answers, embeds included.
+pub fn live_offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Office>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    offices::table
+        .filter(offices::id.eq_any(ids))
+        .filter(offices::archived_at.is_null())
+        .select(Office::as_select())
+        .load(conn)
+}
+
+/// Offices by id, archived ones included.
 pub fn offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Office>> {
     if ids.is_empty() {
         return Ok(vec![]);
@@ -86,7 +141,7 @@ pub fn list_offices(
     if !include_archived {
         query = query.filter(offices::archived_at.is_null());
     }
-    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
     if let Some(search) = &search {
         query = query.filter(search::matches(conn, Table::Offices, search));
     }
@@ -322,22 +377,51 @@ pub fn archive_office(
     write_transaction(conn, |conn| {
         let current = find_office(conn, key, false)?;
         precondition.check(current.version)?;
-        let active_people: i64 = people::table
+        // Held until commit: a person or office attaching now waits, then
+        // finds the office archived (422); one that attached first is counted.
+        if !lock_live_office(conn, &current.id, RowLock::Update)? {
+            return Err(ApiError::not_found("office", key));
+        }
+        // Named, so the caller knows what to move first (the first 20 of each).
+        let active_people: Vec<String> = people::table
             .filter(people::office_id.eq(&current.id))
             .filter(people::archived_at.is_null())
-            .count()
-            .get_result(conn)?;
-        let active_children: i64 = offices::table
+            .order(people::slug.asc())
+            .select(people::slug)
+            .limit(20)
+            .load(conn)?;
+        let active_children: Vec<String> = offices::table
             .filter(offices::parent_id.eq(&current.id))
             .filter(offices::archived_at.is_null())
-            .count()
-            .get_result(conn)?;
-        if active_people > 0 || active_children > 0 {
+            .order(offices::slug.asc())
+            .select(offices::slug)
+            .limit(20)
+            .load(conn)?;
+        if !active_people.is_empty() || !active_children.is_empty() {
+            let mut errors: Vec<FieldError> = active_people
+                .iter()
+                .map(|slug| {
+                    FieldError::new(
+                        format!("people/{slug}"),
+                        "attached",
+                        format!("{slug} still belongs to this office"),
+                    )
+                })
+                .collect();
+            errors.extend(active_children.iter().map(|slug| {
+                FieldError::new(
+                    format!("offices/{slug}"),
+                    "attached",
+                    format!("{slug} is still under this office"),
+                )
+            }));
             return Err(ApiError::Conflict {
                 detail: format!(
-                    "The office still has {active_people} active people and {active_children} active offices under it; move or archive them first."
+                    "The office still has active people ({}) or offices under it ({}); move or archive them first.",
+                    active_people.join(", "),
+                    active_children.join(", ")
                 ),
-                errors: vec![],
+                errors,
             });
         }
         let at = now();

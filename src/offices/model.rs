@@ -157,10 +157,10 @@ impl OfficeInput {
             &mut self.region,
             &mut self.timezone,
             &mut self.address,
-            &mut self.website,
         ] {
             trim_opt(field);
         }
+        crate::validate::normalize_url(&mut self.website);
     }
 }
 
@@ -185,10 +185,14 @@ impl From<&Office> for OfficeInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficePatch {
-    #[schema(max_length = 80)]
+    #[schema(nullable = false, max_length = 80)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub slug: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<OfficeKind>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 80)]

@@ -72,12 +72,21 @@ pub fn list_people(
     if !include_archived {
         query = query.filter(people::archived_at.is_null());
     }
-    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
     if let Some(search) = &search {
         query = query.filter(search::matches(conn, Table::People, search));
     }
+    // Office filters see live offices only, unless archived rows are asked
+    // for: an archived office filters nothing in (as an unknown one).
+    let offices_seen = || {
+        offices::table.select(offices::id.nullable()).filter(
+            offices::archived_at
+                .is_null()
+                .or(include_archived.into_sql::<diesel::sql_types::Bool>()),
+        )
+    };
     if let Some(office) = &filter.office {
-        let ids = offices::table.select(offices::id.nullable()).filter(
+        let ids = offices_seen().filter(
             offices::id
                 .eq(office.clone())
                 .or(offices::slug.eq(office.clone())),
@@ -85,15 +94,12 @@ pub fn list_people(
         query = query.filter(people::office_id.eq_any(ids));
     }
     if let Some(country) = &filter.country {
-        let ids = offices::table
-            .select(offices::id.nullable())
-            .filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
+        let ids =
+            offices_seen().filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
         query = query.filter(people::office_id.eq_any(ids));
     }
     if let Some(region) = &filter.region {
-        let ids = offices::table
-            .select(offices::id.nullable())
-            .filter(lower(offices::region).eq(region.trim().to_lowercase()));
+        let ids = offices_seen().filter(lower(offices::region).eq(region.trim().to_lowercase()));
         query = query.filter(people::office_id.eq_any(ids));
     }
     if let Some(language) = &filter.language {
@@ -189,10 +195,11 @@ pub fn embed(
 ) -> QueryResult<Vec<PersonResponse>> {
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
-    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
+    let offices: HashMap<String, Office> =
+        crate::offices::db::live_offices_by_id(conn, &office_ids)?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
     let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
     for cp in for_people(conn, &ids, audience)? {
         let owner = cp.person_id.clone().unwrap_or_default();

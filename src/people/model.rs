@@ -163,9 +163,11 @@ impl From<&Person> for PersonInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
-    #[schema(max_length = 80)]
+    #[schema(nullable = false, max_length = 80)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub slug: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 100)]
@@ -179,7 +181,11 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 80)]
     pub office_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub languages: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false)]
     pub topics: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 5000)]

@@ -62,16 +62,25 @@ pub fn list_releases(
     if !include_archived {
         query = query.filter(releases::archived_at.is_null());
     }
-    let search = filter.q.as_deref().and_then(SearchQuery::parse);
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
     if let Some(search) = &search {
         query = query.filter(search::matches(conn, Table::Releases, search));
     }
+    // An archived office or person filters nothing in, as an unknown one,
+    // unless archived rows are asked for.
     if let Some(office) = &filter.office {
-        let ids = offices::table.select(offices::id.nullable()).filter(
-            offices::id
-                .eq(office.clone())
-                .or(offices::slug.eq(office.clone())),
-        );
+        let ids = offices::table
+            .select(offices::id.nullable())
+            .filter(
+                offices::id
+                    .eq(office.clone())
+                    .or(offices::slug.eq(office.clone())),
+            )
+            .filter(
+                offices::archived_at
+                    .is_null()
+                    .or(include_archived.into_sql::<diesel::sql_types::Bool>()),
+            );
         query = query.filter(releases::office_id.eq_any(ids));
     }
     if let Some(language) = &filter.language {
@@ -79,14 +88,16 @@ pub fn list_releases(
     }
     let person_id = match &filter.person {
         // An unknown person appears nowhere: "" matches no id.
-        Some(key) => Some(
-            people::table
+        Some(key) => {
+            let mut person = people::table
                 .select(people::id)
                 .filter(people::id.eq(key).or(people::slug.eq(key)))
-                .first::<String>(conn)
-                .optional()?
-                .unwrap_or_default(),
-        ),
+                .into_boxed::<MultiBackend>();
+            if !include_archived {
+                person = person.filter(people::archived_at.is_null());
+            }
+            Some(person.first::<String>(conn).optional()?.unwrap_or_default())
+        }
         None => None,
     };
     let linked = appearances::table
@@ -179,10 +190,11 @@ pub fn embed(conn: &mut DbConn, releases: Vec<Release>) -> QueryResult<Vec<Relea
         .iter()
         .filter_map(|r| r.office_id.clone())
         .collect();
-    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
+    let offices: HashMap<String, Office> =
+        crate::offices::db::live_offices_by_id(conn, &office_ids)?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
     let mut appearances: HashMap<String, Vec<AppearanceResponse>> = HashMap::new();
     for appearance in crate::appearances::db::for_releases(conn, &ids)? {
         appearances

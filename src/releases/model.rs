@@ -114,12 +114,12 @@ impl ReleaseInput {
             &mut self.dateline,
             &mut self.office_id,
             &mut self.language,
-            &mut self.url,
             &mut self.summary,
             &mut self.body,
         ] {
             trim_opt(field);
         }
+        crate::validate::normalize_url(&mut self.url);
     }
 }
 
@@ -143,9 +143,11 @@ impl From<&Release> for ReleaseInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleasePatch {
-    #[schema(max_length = 80)]
+    #[schema(nullable = false, max_length = 80)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub slug: Option<String>,
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 200)]

@@ -124,14 +124,7 @@ pub async fn search(
     pool: ReadPool,
     QueryParams(params): QueryParams<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    if params.q.chars().count() > 200 {
-        return Err(ApiError::bad_field(
-            "q",
-            "length",
-            "q must have at most 200 characters",
-        ));
-    }
-    let query = SearchQuery::parse(&params.q)
+    let query = SearchQuery::parse(&params.q)?
         .ok_or_else(|| ApiError::bad_field("q", "required", "q must contain letters or digits"))?;
     let page = PageRequest::new(params.limit, params.cursor.as_deref())?;
     let after = page.after.as_deref().map(decode_key).transpose()?;

@@ -52,28 +52,56 @@ fn is_phone_char(c: char) -> bool {
     c.is_ascii_digit() || " +-().\u{a0}/".contains(c)
 }
 
+/// The longest query searched, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The most words a query may have: each is one more condition per row.
+pub const MAX_QUERY_WORDS: usize = 16;
+
 impl SearchQuery {
     /// `None` when the query has nothing to search for (only punctuation).
     /// A query written like a phone number (`+1 (202) 716-8820`) becomes its
     /// digits, which appear in the E.164 form every phone is indexed under.
-    pub fn parse(q: &str) -> Option<Self> {
+    /// Over [`MAX_QUERY_CHARS`] or [`MAX_QUERY_WORDS`] it is refused before
+    /// any SQL is built, so no query costs more than a known amount.
+    pub fn parse(q: &str) -> Result<Option<Self>, crate::error::ApiError> {
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(crate::error::ApiError::bad_field(
+                "q",
+                "length",
+                format!("q must have at most {MAX_QUERY_CHARS} characters"),
+            ));
+        }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 5 && q.trim().chars().all(is_phone_char) {
-            return Some(Self {
+            return Ok(Some(Self {
                 words: vec![digits.clone()],
                 phrase: digits,
-            });
+            }));
         }
         let phrase = fold(q);
-        let words: Vec<String> = phrase
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect();
-        if words.is_empty() {
-            return None;
+        let mut words: Vec<String> = Vec::new();
+        for word in phrase.split(' ').filter(|w| !w.is_empty()) {
+            // A repeated word adds nothing but cost.
+            if !words.iter().any(|w| w == word) {
+                words.push(word.to_string());
+            }
         }
-        Some(Self { words, phrase })
+        if words.len() > MAX_QUERY_WORDS {
+            return Err(crate::error::ApiError::bad_field(
+                "q",
+                "too_many_words",
+                format!("q must have at most {MAX_QUERY_WORDS} distinct words"),
+            ));
+        }
+        if words.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Self { words, phrase }))
+    }
+
+    /// An optional `q` parameter read as a query.
+    pub fn from_param(q: Option<&str>) -> Result<Option<Self>, crate::error::ApiError> {
+        Ok(q.map(Self::parse).transpose()?.flatten())
     }
 }
 
@@ -83,38 +111,82 @@ pub type RankExpr<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = In
 
 /// Rows of `table` whose search document contains every word. Words of three
 /// characters or more go through the index; shorter ones are checked on the
-/// rows the index found (or, when every word is short, on all rows).
+/// rows the index found (or, when every word is short, on all rows). The
+/// condition is one flat list of terms, however many words there are.
 pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) -> Condition<QS> {
-    let name = table.name();
     let (long, short): (Vec<&String>, Vec<&String>) =
         query.words.iter().partition(|w| w.chars().count() >= 3);
-    let mut condition: Condition<QS> = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
-    if matches!(conn, DbConn::Sqlite(_)) && !long.is_empty() {
+    let full_text = match conn {
         // FTS5 trigram: a quoted term matches as a substring.
-        let fts_query = long
-            .iter()
-            .map(|w| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let fts = diesel::dsl::sql::<Bool>(&format!(
-            "{name}.search_rowid IN (SELECT rowid FROM {} WHERE {} MATCH ",
-            table.fts(),
-            table.fts()
-        ))
-        .bind::<Text, _>(fts_query)
-        .sql(")");
-        condition = Box::new(condition.and(fts));
-    }
+        DbConn::Sqlite(_) if !long.is_empty() => Some(
+            long.iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
+        _ => None,
+    };
     let like_words: Vec<&String> = match conn {
         DbConn::Sqlite(_) => short,
         DbConn::Pg(_) => query.words.iter().collect(),
     };
-    for word in like_words {
-        let like = diesel::dsl::sql::<Bool>(&format!("{name}.search_text LIKE "))
-            .bind::<Text, _>(format!("%{word}%"));
-        condition = Box::new(condition.and(like));
+    Box::new(AllTerms {
+        table,
+        full_text,
+        like_patterns: like_words.iter().map(|w| format!("%{w}%")).collect(),
+    })
+}
+
+/// "Every word is in the document", written out term by term into the SQL
+/// with one bind each: no expression tree grows with the query.
+#[derive(Debug, Clone)]
+struct AllTerms {
+    table: Table,
+    /// An FTS5 MATCH expression (SQLite only).
+    full_text: Option<String>,
+    /// `LIKE` patterns over `search_text`.
+    like_patterns: Vec<String>,
+}
+
+impl diesel::expression::Expression for AllTerms {
+    type SqlType = Bool;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for AllTerms {}
+impl<QS> diesel::expression::SelectableExpression<QS> for AllTerms {}
+
+impl diesel::expression::ValidGrouping<()> for AllTerms {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for AllTerms {
+    type QueryId = ();
+    // The SQL depends on the number of words: never cache it by type.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for AllTerms {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        let name = self.table.name();
+        out.push_sql("(1 = 1");
+        if let Some(full_text) = &self.full_text {
+            let fts = self.table.fts();
+            out.push_sql(&format!(
+                " AND {name}.search_rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH "
+            ));
+            out.push_bind_param::<Text, String>(full_text)?;
+            out.push_sql(")");
+        }
+        for pattern in &self.like_patterns {
+            out.push_sql(&format!(" AND {name}.search_text LIKE "));
+            out.push_bind_param::<Text, String>(pattern)?;
+        }
+        out.push_sql(")");
+        Ok(())
     }
-    condition
 }
 
 /// 0 exact name, 1 name prefix, 2 a word of the name starts with the query,
@@ -247,27 +319,30 @@ mod tests {
 
     #[test]
     fn phone_queries_become_digits_and_words_are_folded() {
+        let parse = |q: &str| SearchQuery::parse(q).unwrap();
         assert_eq!(
-            SearchQuery::parse("+1 (202) 716-8820").unwrap().words,
+            parse("+1 (202) 716-8820").unwrap().words,
             vec!["12027168820"]
         );
+        assert_eq!(parse("202-716-8820").unwrap().words, vec!["2027168820"]);
+        assert_eq!(parse("DALL OGLIO").unwrap().words, vec!["dall", "oglio"]);
+        assert_eq!(parse("Dall’Oglio").unwrap().phrase, "dalloglio");
+        assert_eq!(parse("jgallo@").unwrap().words, vec!["jgallo"]);
+        assert!(parse(" -- ").is_none());
+        assert_eq!(parse("2030 agenda").unwrap().words, vec!["2030", "agenda"]);
+    }
+
+    #[test]
+    fn queries_over_the_bounds_are_refused_before_any_sql() {
+        let many = vec!["a"; 9000].join(" ");
+        assert!(SearchQuery::parse(&many).is_err(), "over 200 characters");
+        let words: Vec<String> = (0..17).map(|i| format!("w{i}")).collect();
+        assert!(SearchQuery::parse(&words.join(" ")).is_err(), "17 words");
+        // Repeats count once: "a a a" is one word.
+        let repeated = vec!["ab"; 60].join(" ");
         assert_eq!(
-            SearchQuery::parse("202-716-8820").unwrap().words,
-            vec!["2027168820"]
-        );
-        assert_eq!(
-            SearchQuery::parse("DALL OGLIO").unwrap().words,
-            vec!["dall", "oglio"]
-        );
-        assert_eq!(
-            SearchQuery::parse("Dall’Oglio").unwrap().phrase,
-            "dalloglio"
-        );
-        assert_eq!(SearchQuery::parse("jgallo@").unwrap().words, vec!["jgallo"]);
-        assert!(SearchQuery::parse(" -- ").is_none());
-        assert_eq!(
-            SearchQuery::parse("2030 agenda").unwrap().words,
-            vec!["2030", "agenda"]
+            SearchQuery::parse(&repeated).unwrap().unwrap().words,
+            vec!["ab"]
         );
     }
 

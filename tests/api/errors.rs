@@ -183,7 +183,7 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
 
     let allow = response.headers()["allow"].to_str().unwrap().to_string();
     assert_problem(response, 405, "method-not-allowed").await;
-    assert_eq!(allow, "DELETE, GET, PATCH");
+    assert_eq!(allow, "DELETE, GET, HEAD, PATCH");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 
 /// Python's vobject reads the card; without it (outside CI) the check is
 /// skipped with a message, with PRESSDIR_REQUIRE_VOBJECT=1 it must run.
-fn vobject_fields(card: &str) -> Option<serde_json::Value> {
+pub fn vobject_fields(card: &str) -> Option<serde_json::Value> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.vcf");
     std::fs::write(&path, card).unwrap();

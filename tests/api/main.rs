@@ -4,6 +4,7 @@ mod contact_points;
 mod errors;
 mod export;
 mod formats;
+mod hardening;
 mod helpers;
 mod ingest;
 mod instances;
