@@ -333,6 +333,17 @@ pub enum SlugTable {
     Releases,
 }
 
+/// Serialises slug choices from one base until the transaction ends
+/// (PostgreSQL; SQLite's write transactions already run one at a time).
+fn hold_slug_base(conn: &mut DbConn, table: SlugTable, base: &str) -> QueryResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("slug:{table:?}:{base}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Slugs in `table` equal to `base` or of the form `base-…`, except the row `except_id`.
 fn slugs_like(
     conn: &mut DbConn,
@@ -370,6 +381,11 @@ pub fn choose_slug(
     name: &str,
     row_id: &str,
 ) -> Result<String, ApiError> {
+    let base = crate::text::slugify(name);
+    // Two writers choosing from the same base would both find it free
+    // (READ COMMITTED) and one would then fail on the unique index: the
+    // second waits for the first to commit, then sees its slug.
+    hold_slug_base(conn, table, requested.unwrap_or(&base))?;
     if let Some(slug) = requested {
         let taken = slugs_like(conn, table, slug, row_id)?
             .iter()
@@ -382,7 +398,6 @@ pub fn choose_slug(
         }
         return Ok(slug.to_string());
     }
-    let base = crate::text::slugify(name);
     let taken: std::collections::HashSet<String> = slugs_like(conn, table, &base, row_id)?
         .into_iter()
         .collect();

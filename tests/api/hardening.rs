@@ -522,3 +522,44 @@ async fn a_write_key_is_still_limited_per_key_not_per_token_guess() {
     assert!(statuses.contains(&429), "{statuses:?}");
     let _ = create_key;
 }
+
+#[tokio::test]
+async fn concurrent_creates_of_one_name_both_succeed_with_their_own_slugs() {
+    // On PostgreSQL both writers once chose the same free slug: one got 409.
+    let app = spawn_with(|s| s.pool_size = 8).await;
+    for round in 0..10 {
+        let name = format!("Twin Name {round}");
+        let body = json!({"full_name": name});
+        let (a, b) = tokio::join!(
+            app.post("/api/v1/people", &body),
+            app.post("/api/v1/people", &body)
+        );
+        let (a_status, b_status) = (a.status().as_u16(), b.status().as_u16());
+        let a: Value = a.json().await.unwrap();
+        let b: Value = b.json().await.unwrap();
+        assert_eq!((a_status, b_status), (201, 201), "round {round}: {a} {b}");
+        assert_ne!(a["slug"], b["slug"]);
+    }
+}
+
+#[tokio::test]
+async fn archiving_an_office_and_attaching_to_it_at_once_never_both_commit() {
+    let app = spawn_with(|s| s.pool_size = 8).await;
+    for round in 0..10 {
+        let office = app
+            .create_office(&format!("Racing Office {round}"), "CR")
+            .await;
+        let id = office["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/offices/{id}");
+        let body = json!({"full_name": format!("Racer {round}"), "office_id": id});
+        let (archived, attached) =
+            tokio::join!(app.delete(&path), app.post("/api/v1/people", &body));
+        let both = (archived.status().as_u16(), attached.status().as_u16());
+        assert!(
+            matches!(both, (204, 422) | (409, 201)),
+            "round {round}: archive {} and attach {}",
+            both.0,
+            both.1
+        );
+    }
+}
