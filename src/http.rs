@@ -197,7 +197,60 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
+/// The longest value any path or query parameter may have, in characters
+/// (ids, slugs, cursors, filters, `q`); documented as `maxLength` on every
+/// parameter of the spec.
+pub const MAX_PARAM_CHARS: usize = 200;
+/// The longest `If-Match` header (a list of ETags).
+pub const MAX_IF_MATCH_CHARS: usize = 1000;
+
+/// Every query value within the bound and free of control characters,
+/// checked before the values are typed, looked up or searched for.
+fn check_query_values(query: &str) -> Result<(), ApiError> {
+    let mut errors = vec![];
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let name: String = key.chars().take(40).filter(|c| !c.is_control()).collect();
+        if key.chars().count() > MAX_PARAM_CHARS {
+            errors.push(FieldError::new(
+                "query",
+                "length",
+                format!("a parameter name is longer than {MAX_PARAM_CHARS} characters"),
+            ));
+        } else if value.chars().count() > MAX_PARAM_CHARS {
+            errors.push(FieldError::new(
+                name,
+                "length",
+                format!("must have at most {MAX_PARAM_CHARS} characters"),
+            ));
+        } else if value.chars().any(char::is_control) || key.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                name,
+                "control_characters",
+                "must not contain control characters",
+            ));
+        }
+        if errors.len() >= 20 {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::BadRequest {
+        detail: format!(
+            "Query parameter(s) out of bounds: {}.",
+            errors
+                .iter()
+                .map(|e| e.field.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        errors,
+    })
+}
+
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    check_query_values(query)?;
     let deserializer =
         serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -239,7 +292,7 @@ impl Precondition {
         if value.trim() == "*" {
             return Self::Any;
         }
-        if value.trim().is_empty() {
+        if value.trim().is_empty() || value.len() > MAX_IF_MATCH_CHARS {
             return Self::Malformed;
         }
         // Tags we did not issue never match, so a stale or foreign tag gets
@@ -276,7 +329,9 @@ impl Precondition {
             Self::Malformed => Err(ApiError::bad_field(
                 "If-Match",
                 "invalid_header",
-                "If-Match must be an ETag from a previous read, or *",
+                format!(
+                    "If-Match must be ETags from a previous read (at most {MAX_IF_MATCH_CHARS} characters), or *"
+                ),
             )),
             Self::Versions(versions) if !versions.contains(&current_version) => {
                 Err(ApiError::PreconditionFailed)
@@ -291,7 +346,13 @@ impl FromRequest for Precondition {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(Self::from_request(req)))
+        // The key was checked by the guard already: a malformed header is
+        // reported before any lookup.
+        let precondition = Self::from_request(req);
+        std::future::ready(match precondition {
+            Self::Malformed => precondition.check(0).map(|()| precondition),
+            _ => Ok(precondition),
+        })
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::MAX_PARAM_CHARS;
 use crate::keys::Caller;
 use crate::startup::RouteTable;
 
@@ -100,6 +101,26 @@ impl Classified {
             template: route.map(|(t, _)| t),
             query_keys,
         }
+    }
+
+    /// A path parameter (`{id}`) over the bound every parameter has: 400
+    /// naming it, before any lookup.
+    fn oversized_path_parameter(&self) -> Option<ApiError> {
+        let template = self.template.as_deref()?;
+        template
+            .split('/')
+            .zip(self.path.split('/'))
+            .find(|(pattern, value)| {
+                pattern.starts_with('{') && value.chars().count() > MAX_PARAM_CHARS
+            })
+            .map(|(pattern, _)| {
+                let name = pattern.trim_matches(|c| c == '{' || c == '}');
+                ApiError::bad_field(
+                    name,
+                    "length",
+                    format!("must have at most {MAX_PARAM_CHARS} characters"),
+                )
+            })
     }
 
     fn searches(&self) -> bool {
@@ -196,6 +217,9 @@ pub async fn guard(
     };
     let method = req.method().clone();
     let classified = Classified::of(&req);
+    if let Some(error) = classified.oversized_path_parameter() {
+        return Ok(req.into_response(error.error_response()));
+    }
     let caller = match authenticate(&req).await {
         Ok(caller) => caller,
         Err(error) => {

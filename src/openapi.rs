@@ -46,6 +46,76 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Writes the bounds that are enforced in one place into every operation:
+/// each path, query and header parameter gets the `maxLength` that
+/// `http::check_query_values`, the guard (path segments) and
+/// `Precondition` (If-Match) enforce, and members whose rule lives in a
+/// custom validator get theirs. Generated clients and fuzzers then know
+/// every bound.
+pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
+    use crate::http::{MAX_IF_MATCH_CHARS, MAX_PARAM_CHARS};
+    let Ok(mut value) = serde_json::to_value(&*spec) else {
+        return;
+    };
+    if let Some(paths) = value["paths"].as_object_mut() {
+        for operation in paths.values_mut().filter_map(|p| p.as_object_mut()) {
+            for op in operation.values_mut() {
+                // A bare text body (ingestion) has the same bound as `text`.
+                let text = &mut op["requestBody"]["content"]["text/plain"]["schema"];
+                if text["type"] == "string" && text.get("maxLength").is_none() {
+                    text["maxLength"] = crate::ingest::MAX_TEXT_CHARS.into();
+                }
+                let Some(parameters) = op["parameters"].as_array_mut() else {
+                    continue;
+                };
+                for parameter in parameters {
+                    let bound = if parameter["name"] == "If-Match" {
+                        MAX_IF_MATCH_CHARS
+                    } else {
+                        MAX_PARAM_CHARS
+                    };
+                    let schema = &mut parameter["schema"];
+                    let is_string = schema["type"] == "string"
+                        || schema["type"]
+                            .as_array()
+                            .is_some_and(|t| t.iter().any(|t| t == "string"));
+                    if is_string
+                        && schema.get("maxLength").is_none()
+                        && schema.get("enum").is_none()
+                    {
+                        schema["maxLength"] = bound.into();
+                    }
+                }
+            }
+        }
+    }
+    // Members whose rule lives in a custom validator (`validate.rs`).
+    let members: &[(&str, &str, &str, u64)] = &[
+        ("PersonInput", "languages", "items.maxLength", 35),
+        ("PersonInput", "topics", "items.maxLength", 100),
+        ("PersonPatch", "languages", "maxItems", 50),
+        ("PersonPatch", "languages", "items.maxLength", 35),
+        ("PersonPatch", "topics", "maxItems", 50),
+        ("PersonPatch", "topics", "items.maxLength", 100),
+        ("OfficePatch", "country_code", "maxLength", 2),
+    ];
+    let schemas = &mut value["components"]["schemas"];
+    for (schema, member, key, bound) in members {
+        let mut node = &mut schemas[*schema]["properties"][*member];
+        if node.is_null() {
+            continue;
+        }
+        let (parent, key) = key.rsplit_once('.').map_or(("", *key), |(p, k)| (p, k));
+        if !parent.is_empty() {
+            node = &mut node[parent];
+        }
+        node[key] = (*bound).into();
+    }
+    if let Ok(bounded) = serde_json::from_value(value) {
+        *spec = bounded;
+    }
+}
+
 /// Errors a restore can answer.
 #[derive(IntoResponses)]
 pub enum RestoreErrors {

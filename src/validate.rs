@@ -86,6 +86,10 @@ pub fn timezone(value: &str) -> Result<(), ValidationError> {
 
 /// A well-formed BCP 47 language tag (`en`, `es-419`, `pt-BR`).
 pub fn language_tag(value: &str) -> Result<(), ValidationError> {
+    // RFC 5646 §4.4.1: 35 characters hold any tag worth storing.
+    if value.len() > 35 {
+        return Err(error("language_tag", "must have at most 35 characters"));
+    }
     oxilangtag::LanguageTag::parse(value)
         .map(|_| ())
         .map_err(|_| {

@@ -31,6 +31,9 @@ use crate::search::{self, Table};
 /// parameters: about 20 columns a row).
 const BATCH: usize = 500;
 
+/// Most rows one array of a document may hold (`maxItems` in the spec).
+pub const MAX_ROWS: usize = 1_000_000;
+
 /// The document's arrays, in the order their rows must be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Member {
@@ -413,6 +416,23 @@ impl Listed {
     }
 
     fn check(&mut self, i: usize, row: Row) {
+        if i >= MAX_ROWS {
+            if i == MAX_ROWS {
+                let member = match row {
+                    Row::Office(_) => Member::Offices,
+                    Row::Person(_) => Member::People,
+                    Row::ContactPoint(_) => Member::ContactPoints,
+                    Row::Release(_) => Member::Releases,
+                    Row::Appearance(_) => Member::Appearances,
+                };
+                self.errors.push(FieldError::new(
+                    member.name(),
+                    "length",
+                    format!("at most {MAX_ROWS} rows"),
+                ));
+            }
+            return;
+        }
         // The same rules as the API's, plus the columns the API fills
         // itself (kinds, roles), which the database would refuse with a
         // CHECK error instead of a problem naming the member.

@@ -31,18 +31,20 @@ pub const VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 pub struct ExportDocument {
     /// Always `pressdir-export`.
+    #[schema(max_length = 40)]
     pub format: String,
     /// The document's version (1).
+    #[schema(minimum = 1, maximum = 1)]
     pub version: u32,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub offices: Vec<Office>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub people: Vec<Person>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub contact_points: Vec<ContactPoint>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub releases: Vec<Release>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub appearances: Vec<Appearance>,
 }
 

@@ -23,6 +23,10 @@ use crate::releases::model::{ReleaseInput, ReleaseResponse};
 use crate::text::fold;
 use crate::validate::{self as rules};
 
+/// The longest release text ingested, in characters (`text`, or a bare
+/// `text/plain` body): any valid request then fits the body limit.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
 /// A release as published, and what the text does not say.
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

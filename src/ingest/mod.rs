@@ -5,5 +5,5 @@ pub mod apply;
 pub mod extract;
 pub mod handlers;
 
-pub use apply::{IngestInput, IngestResponse, ingest, ingest_in_transaction};
+pub use apply::{IngestInput, IngestResponse, MAX_TEXT_CHARS, ingest, ingest_in_transaction};
 pub use extract::{Extraction, extract};

@@ -114,11 +114,11 @@ pub fn create_key(
             "name must have 1 to 100 printable characters",
         ));
     }
-    if scopes.is_empty() {
+    if scopes.is_empty() || scopes.len() > 3 {
         return Err(ApiError::invalid(
             "scopes",
-            "required",
-            "at least one scope: read:internal, write or admin",
+            "length",
+            "one to three scopes: read:internal, write or admin",
         ));
     }
     let mut secret = [0u8; 32];

@@ -18,7 +18,8 @@ pub struct CreateApiKeyRequest {
     /// Who or what uses the key; it names the actor in the audit trail.
     #[schema(min_length = 1, max_length = 100, example = "newsroom-sync")]
     pub name: String,
-    #[schema(min_items = 1)]
+    /// Each scope once (three at most).
+    #[schema(min_items = 1, max_items = 3)]
     pub scopes: Vec<Scope>,
 }
 

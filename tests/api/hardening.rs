@@ -563,3 +563,81 @@ async fn archiving_an_office_and_attaching_to_it_at_once_never_both_commit() {
         );
     }
 }
+
+/// Every parameter of every operation, read from the served spec: it has a
+/// documented `maxLength`, and one character more is refused (400 naming it).
+#[tokio::test]
+async fn every_parameter_has_a_bound_in_the_spec_and_one_more_character_is_refused() {
+    let app = spawn_app().await;
+    let spec = app.get_json("/openapi.json").await;
+    let mut checked = 0;
+
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for parameter in op["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let schema = &parameter["schema"];
+                let is_string = schema["type"] == "string"
+                    || schema["type"]
+                        .as_array()
+                        .is_some_and(|t| t.contains(&json!("string")));
+                if !is_string || schema.get("enum").is_some() {
+                    continue;
+                }
+                let bound = schema["maxLength"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{method} {path}: {name} has no maxLength"))
+                    as usize;
+                let over = "a".repeat(bound + 1);
+                let location = parameter["in"].as_str().unwrap();
+                let (url, header) = match location {
+                    "path" => (path.replace(&format!("{{{name}}}"), &over), None),
+                    "query" => (format!("{}?{name}={over}", path.replace("{id}", "x")), None),
+                    "header" => (path.replace("{id}", "jorge-gallo"), Some((name, over))),
+                    other => panic!("{other} parameter"),
+                };
+                let mut request = app.client.request(
+                    reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                    app.url(&url),
+                );
+                if let Some((name, value)) = header {
+                    request = request.header(name, value);
+                }
+                if ["post", "patch"].contains(&method.as_str()) {
+                    request = request.json(&json!({}));
+                }
+                let response = request.send().await.unwrap();
+
+                let status = response.status().as_u16();
+                let body: Value = response.json().await.unwrap_or(Value::Null);
+                assert_eq!(
+                    status, 400,
+                    "{method} {path} with {name} over {bound}: {body}"
+                );
+                if location != "header" {
+                    assert_eq!(body["errors"][0]["field"], name, "{method} {path}: {body}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} parameters checked");
+}
+
+#[tokio::test]
+async fn control_characters_in_a_query_and_too_many_scopes_are_refused() {
+    let app = spawn_app().await;
+
+    let tab = app.get("/api/v1/people?topic=a%09b").await;
+    let scopes = app
+        .post(
+            "/api/v1/api-keys",
+            &json!({"name": "many", "scopes": ["write", "write", "admin", "read:internal"]}),
+        )
+        .await;
+
+    let problem = assert_problem(tab, 400, "bad-request").await;
+    assert_eq!(failing_fields(&problem), vec!["topic"]);
+    let problem = assert_problem(scopes, 422, "validation-failed").await;
+    assert_eq!(failing_fields(&problem), vec!["scopes"]);
+}
