@@ -14,7 +14,11 @@ fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> Validatio
 
 /// No control characters (tabs and newlines allowed only in long text).
 pub fn single_line(value: &str) -> Result<(), ValidationError> {
-    if value.chars().any(char::is_control) {
+    // U+2028 and U+2029 end a line in many readers, though not control characters.
+    if value
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
         return Err(error(
             "control_characters",
             "must not contain control characters or line breaks",

@@ -641,3 +641,69 @@ async fn control_characters_in_a_query_and_too_many_scopes_are_refused() {
     let problem = assert_problem(scopes, 422, "validation-failed").await;
     assert_eq!(failing_fields(&problem), vec!["scopes"]);
 }
+
+/// Hostile but valid values in every field go out through each writer
+/// (CSV, JSON-LD, vCard) and come back unchanged through a real parser.
+#[tokio::test]
+async fn every_writer_escapes_hostile_values_and_parsers_read_them_back() {
+    let app = spawn_app().await;
+    let name = r#"=cmd|' /C calc'!A0, "Quote"; Semi\Back </script>"#;
+    let title = "+SUM(1;2), ORG:Evil";
+    let bio = "first line\r\nEMAIL:evil@example.org\nEND:VCARD\u{2028}after separator";
+    let person = app
+        .create(
+            "/api/v1/people",
+            json!({"full_name": name, "job_title": title, "bio": bio, "topics": ["a;b", "c,d"]}),
+        )
+        .await;
+    let slug = person["slug"].as_str().unwrap();
+
+    let csv_text = app
+        .public
+        .get(app.url(&format!("/api/v1/people?q={slug}")))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let jsonld: Value = app
+        .public
+        .get(app.url(&format!("/api/v1/people/{slug}")))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let card = app
+        .get(&format!("/api/v1/people/{slug}/vcard"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{csv_text}");
+    assert_eq!(
+        &rows[0][2],
+        format!("'{name}"),
+        "made inert, otherwise intact"
+    );
+    assert_eq!(&rows[0][5], format!("'{title}"));
+    assert_eq!(jsonld["name"], name);
+    assert_eq!(jsonld["description"], bio);
+    if let Some(fields) = crate::formats::vobject_fields(&card) {
+        assert_eq!(fields.as_array().unwrap().len(), 1, "{card}");
+        assert_eq!(fields[0]["fn"], name);
+        assert_eq!(fields[0]["title"], title);
+        assert_eq!(
+            fields[0]["email"],
+            json!([]),
+            "no EMAIL from the bio: {card}"
+        );
+    }
+}
