@@ -328,3 +328,46 @@ async fn with_request_id(mut response: HttpResponse, id: &str) -> HttpResponse {
     head.headers_mut().remove(header::CONTENT_LENGTH);
     head.set_body(BoxBody::new(body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{App, test};
+
+    async fn boom() -> HttpResponse {
+        panic!("a handler bug");
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_is_answered_500_with_its_request_id_and_counted() {
+        let app = test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(observe))
+                .route("/boom", web::get().to(boom))
+                .route("/fine", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        let panics_before = METRICS.panics.get();
+
+        let response =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        let after =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+
+        // The error carries the whole answer; actix sends it as it is.
+        let error = response.err().expect("an error answer");
+        let answer = error.error_response();
+        assert_eq!(answer.status(), 500);
+        assert!(answer.headers().contains_key(REQUEST_ID));
+        let body = actix_web::body::to_bytes(answer.into_body()).await.unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["status"], 500);
+        assert!(problem["request_id"].is_string());
+        assert!(
+            !problem.to_string().contains("a handler bug"),
+            "the cause stays in the log"
+        );
+        assert!(METRICS.panics.get() > panics_before);
+        assert_eq!(after.status(), 200, "the worker goes on serving");
+    }
+}
