@@ -65,6 +65,16 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
                 if text["type"] == "string" && text.get("maxLength").is_none() {
                     text["maxLength"] = crate::ingest::MAX_TEXT_CHARS.into();
                 }
+                if op["parameters"].as_array().is_some_and(|p| !p.is_empty())
+                    && let Some(responses) = op["responses"].as_object_mut()
+                {
+                    responses.entry("400").or_insert_with(|| {
+                        serde_json::json!({
+                            "description": "A parameter is malformed or over its bound (every parameter has a `maxLength`).",
+                            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                        })
+                    });
+                }
                 let Some(parameters) = op["parameters"].as_array_mut() else {
                     continue;
                 };
