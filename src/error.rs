@@ -285,12 +285,6 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        Self::Validation(crate::validate::field_errors(&errors))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

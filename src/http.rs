@@ -647,3 +647,72 @@ impl FromRequest for ReadPool {
         )
     }
 }
+
+/// The documented paths and their methods, to tell "no such resource" (404)
+/// from "not with that method" (405 with `Allow`).
+pub struct RouteTable(Vec<RouteEntry>);
+
+struct RouteEntry {
+    template: String,
+    segments: Vec<String>,
+    methods: Vec<String>,
+}
+
+impl RouteTable {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_string).collect();
+                let mut methods: Vec<String> = serde_json::to_value(item)
+                    .ok()
+                    .and_then(|v| {
+                        v.as_object().map(|o| {
+                            o.keys()
+                                .filter(|k| !k.starts_with('x') && *k != "parameters")
+                                .map(|k| k.to_uppercase())
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default();
+                // HEAD is answered wherever GET is.
+                if methods.iter().any(|m| m == "GET") {
+                    methods.push("HEAD".into());
+                }
+                methods.sort();
+                RouteEntry {
+                    template: path.clone(),
+                    segments,
+                    methods,
+                }
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The documented route a (decoded) path falls under: its template
+    /// (`/api/v1/people/{id}`) and the methods it answers. A literal route
+    /// wins over a templated one (`/people/search` over `/people/{id}`).
+    pub fn route_for(&self, path: &str) -> Option<(&str, &[String])> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .filter(|entry| {
+                entry.segments.len() == parts.len()
+                    && entry
+                        .segments
+                        .iter()
+                        .zip(&parts)
+                        .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+            })
+            .min_by_key(|entry| entry.segments.iter().filter(|s| s.starts_with('{')).count())
+            .map(|entry| (entry.template.as_str(), entry.methods.as_slice()))
+    }
+
+    /// The methods a path answers, if it is a documented path.
+    pub fn methods_for(&self, path: &str) -> Option<&[String]> {
+        self.route_for(path).map(|(_, methods)| methods)
+    }
+}

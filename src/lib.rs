@@ -13,6 +13,7 @@ pub mod http;
 pub mod ingest;
 pub mod keys;
 pub mod limits;
+pub mod metrics;
 pub mod observe;
 pub mod offices;
 pub mod openapi;

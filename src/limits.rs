@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::MAX_PARAM_CHARS;
+use crate::http::RouteTable;
 use crate::keys::Caller;
-use crate::startup::RouteTable;
 
 /// The limits in force, shared by every worker.
 pub struct Limits {

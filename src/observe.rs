@@ -1,174 +1,18 @@
 //! What operators see: Prometheus metrics, one log line per request, and a
 //! request id that ties a response, its problem body and its log line.
 
-use std::sync::LazyLock;
 use std::time::Instant;
 
+use crate::db::DbPool;
+use crate::metrics::{METRICS, PoolGauge};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, get, web};
 use futures_util::FutureExt;
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
-};
-
-use crate::db::DbPool;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Latency buckets in seconds, from a cached read to a bulk import.
-const BUCKETS: &[f64] = &[
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-];
-
-/// Every metric pressdir exports. Process-wide: several servers in one
-/// process (as in the tests) add to the same series.
-pub struct Metrics {
-    registry: Registry,
-    pub requests: IntCounterVec,
-    pub request_seconds: HistogramVec,
-    pub in_flight: IntGauge,
-    pub problems: IntCounterVec,
-    pub panics: prometheus::IntCounter,
-    pub pool_connections: IntGaugeVec,
-    pub pool_idle: IntGaugeVec,
-    pub pool_max: IntGaugeVec,
-    pub pool_wait_seconds: HistogramVec,
-    pub pool_timeouts: IntCounterVec,
-    pub query_seconds: HistogramVec,
-}
-
-pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
-
-impl Metrics {
-    fn new() -> Self {
-        let registry = Registry::new();
-        let histogram = |name: &str, help: &str, labels: &[&str]| {
-            HistogramVec::new(
-                HistogramOpts::new(name, help).buckets(BUCKETS.to_vec()),
-                labels,
-            )
-            .expect("valid histogram")
-        };
-        let counter = |name: &str, help: &str, labels: &[&str]| {
-            IntCounterVec::new(Opts::new(name, help), labels).expect("valid counter")
-        };
-        let gauge = |name: &str, help: &str, labels: &[&str]| {
-            IntGaugeVec::new(Opts::new(name, help), labels).expect("valid gauge")
-        };
-        let all = Self {
-            requests: counter(
-                "pressdir_http_requests_total",
-                "HTTP requests answered, by method, route template and status.",
-                &["method", "route", "status"],
-            ),
-            request_seconds: histogram(
-                "pressdir_http_request_duration_seconds",
-                "Time to answer an HTTP request, by method, route template and status.",
-                &["method", "route", "status"],
-            ),
-            in_flight: IntGauge::new(
-                "pressdir_http_requests_in_flight",
-                "HTTP requests being answered now.",
-            )
-            .expect("valid gauge"),
-            problems: counter(
-                "pressdir_problems_total",
-                "Problem (error) responses, by problem type.",
-                &["type"],
-            ),
-            panics: prometheus::IntCounter::new(
-                "pressdir_panics_total",
-                "Requests whose handling panicked (each answered 500).",
-            )
-            .expect("valid counter"),
-            pool_connections: gauge(
-                "pressdir_db_pool_connections",
-                "Open database connections, by pool.",
-                &["pool"],
-            ),
-            pool_idle: gauge(
-                "pressdir_db_pool_idle_connections",
-                "Idle database connections, by pool.",
-                &["pool"],
-            ),
-            pool_max: gauge(
-                "pressdir_db_pool_max_connections",
-                "The pool's size limit, by pool.",
-                &["pool"],
-            ),
-            pool_wait_seconds: histogram(
-                "pressdir_db_pool_wait_seconds",
-                "Time waited for a database connection, by pool.",
-                &["pool"],
-            ),
-            pool_timeouts: counter(
-                "pressdir_db_pool_timeouts_total",
-                "Waits for a database connection that timed out, by pool.",
-                &["pool"],
-            ),
-            query_seconds: histogram(
-                "pressdir_db_query_duration_seconds",
-                "Time a unit of database work held its connection, by pool.",
-                &["pool"],
-            ),
-            registry,
-        };
-        let build_info = gauge(
-            "pressdir_build_info",
-            "Always 1; the labels say which build is running.",
-            &["version"],
-        );
-        build_info
-            .with_label_values(&[env!("CARGO_PKG_VERSION")])
-            .set(1);
-        let r = &all.registry;
-        for result in [
-            r.register(Box::new(all.requests.clone())),
-            r.register(Box::new(all.request_seconds.clone())),
-            r.register(Box::new(all.in_flight.clone())),
-            r.register(Box::new(all.problems.clone())),
-            r.register(Box::new(all.panics.clone())),
-            r.register(Box::new(all.pool_connections.clone())),
-            r.register(Box::new(all.pool_idle.clone())),
-            r.register(Box::new(all.pool_max.clone())),
-            r.register(Box::new(all.pool_wait_seconds.clone())),
-            r.register(Box::new(all.pool_timeouts.clone())),
-            r.register(Box::new(all.query_seconds.clone())),
-            r.register(Box::new(build_info)),
-            r.register(Box::new(
-                prometheus::process_collector::ProcessCollector::for_self(),
-            )),
-        ] {
-            result.expect("metric names are unique");
-        }
-        all
-    }
-
-    /// The text exposition, with the pools' state read now.
-    fn render(&self, pools: &[&DbPool]) -> String {
-        for pool in pools {
-            let state = pool.state();
-            let name = [pool.name()];
-            self.pool_connections
-                .with_label_values(&name)
-                .set(state.connections.into());
-            self.pool_idle
-                .with_label_values(&name)
-                .set(state.idle_connections.into());
-            self.pool_max
-                .with_label_values(&name)
-                .set(pool.max_size().into());
-        }
-        let mut out = vec![];
-        // Encoding into a Vec cannot fail for well-formed metrics.
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
-        String::from_utf8(out).unwrap_or_default()
-    }
-}
 
 /// Metrics in Prometheus's text format.
 #[utoipa::path(
@@ -184,10 +28,22 @@ pub async fn metrics_text(
     if let Some(replica) = &replica {
         pools.push(&replica.0);
     }
+    let gauges: Vec<PoolGauge> = pools
+        .iter()
+        .map(|pool| {
+            let state = pool.state();
+            PoolGauge {
+                name: pool.name(),
+                connections: state.connections,
+                idle: state.idle_connections,
+                max: pool.max_size(),
+            }
+        })
+        .collect();
     HttpResponse::Ok()
         .content_type(prometheus::TEXT_FORMAT)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(METRICS.render(&pools))
+        .body(METRICS.render(&gauges))
 }
 
 /// A caller's `X-Request-Id` is kept when it is a sane token; otherwise

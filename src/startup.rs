@@ -164,78 +164,9 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
     ))
 }
 
-/// The documented paths and their methods, to tell "no such resource" (404)
-/// from "not with that method" (405 with `Allow`).
-pub struct RouteTable(Vec<RouteEntry>);
-
-struct RouteEntry {
-    template: String,
-    segments: Vec<String>,
-    methods: Vec<String>,
-}
-
-impl RouteTable {
-    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
-        let routes = spec
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let segments = path.split('/').map(str::to_string).collect();
-                let mut methods: Vec<String> = serde_json::to_value(item)
-                    .ok()
-                    .and_then(|v| {
-                        v.as_object().map(|o| {
-                            o.keys()
-                                .filter(|k| !k.starts_with('x') && *k != "parameters")
-                                .map(|k| k.to_uppercase())
-                                .collect()
-                        })
-                    })
-                    .unwrap_or_default();
-                // HEAD is answered wherever GET is.
-                if methods.iter().any(|m| m == "GET") {
-                    methods.push("HEAD".into());
-                }
-                methods.sort();
-                RouteEntry {
-                    template: path.clone(),
-                    segments,
-                    methods,
-                }
-            })
-            .collect();
-        Self(routes)
-    }
-
-    /// The documented route a (decoded) path falls under: its template
-    /// (`/api/v1/people/{id}`) and the methods it answers. A literal route
-    /// wins over a templated one (`/people/search` over `/people/{id}`).
-    pub fn route_for(&self, path: &str) -> Option<(&str, &[String])> {
-        let parts: Vec<&str> = path.split('/').collect();
-        self.0
-            .iter()
-            .filter(|entry| {
-                entry.segments.len() == parts.len()
-                    && entry
-                        .segments
-                        .iter()
-                        .zip(&parts)
-                        .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
-            })
-            .min_by_key(|entry| entry.segments.iter().filter(|s| s.starts_with('{')).count())
-            .map(|entry| (entry.template.as_str(), entry.methods.as_slice()))
-    }
-
-    /// The methods a path answers, if it is a documented path.
-    fn methods_for(&self, path: &str) -> Option<&[String]> {
-        self.route_for(path).map(|(_, methods)| methods)
-    }
-}
-
 async fn not_found(
     req: HttpRequest,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<crate::http::RouteTable>,
 ) -> Result<HttpResponse, ApiError> {
     match routes.methods_for(req.path()) {
         Some(methods) => Err(ApiError::MethodNotAllowed {
@@ -258,7 +189,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub replica: Option<DbPool>,
     pub spec: web::Data<SpecJson>,
-    pub routes: web::Data<RouteTable>,
+    pub routes: web::Data<crate::http::RouteTable>,
     pub limits: web::Data<std::sync::Arc<crate::limits::Limits>>,
     pub max_body_bytes: usize,
     pub cors_origins: Vec<String>,
@@ -387,7 +318,7 @@ impl Application {
             pool: pool.clone(),
             replica: replica.clone(),
             spec: web::Data::new(SpecJson(openapi_json())),
-            routes: web::Data::new(RouteTable::from_spec(&openapi())),
+            routes: web::Data::new(crate::http::RouteTable::from_spec(&openapi())),
             limits: web::Data::new(crate::limits::Limits::new(
                 settings.rate_limit_per_minute,
                 settings.request_timeout,

@@ -196,6 +196,12 @@ pub fn into_result(mut errors: Vec<FieldError>) -> Result<(), crate::error::ApiE
     Err(crate::error::ApiError::Validation(errors))
 }
 
+impl From<ValidationErrors> for crate::error::ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Validation(field_errors(&errors))
+    }
+}
+
 /// Flattens validator's nested errors into `field`/`code`/`message` rows,
 /// with paths such as `languages` or `contact_points[1].value`.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {

@@ -224,7 +224,7 @@ impl DbPool {
         self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let pool = self.clone();
         actix_web::web::block(move || {
-            let metrics = &crate::observe::METRICS;
+            let metrics = &crate::metrics::METRICS;
             let label = [pool.name];
             let waiting = std::time::Instant::now();
             let conn = pool.get();
