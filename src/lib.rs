@@ -18,6 +18,7 @@ pub mod observe;
 pub mod offices;
 pub mod openapi;
 pub mod ops;
+pub mod paging;
 pub mod people;
 pub mod releases;
 pub mod restore;

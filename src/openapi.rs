@@ -53,7 +53,8 @@ impl utoipa::Modify for BearerAuth {
 /// custom validator get theirs. Generated clients and fuzzers then know
 /// every bound.
 pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
-    use crate::http::{MAX_IF_MATCH_CHARS, MAX_PARAM_CHARS};
+    use crate::http::MAX_PARAM_CHARS;
+    use crate::paging::MAX_IF_MATCH_CHARS;
     let Ok(mut value) = serde_json::to_value(&*spec) else {
         return;
     };

@@ -10,7 +10,7 @@ use super::model::{Appearance, AppearanceInput, AppearanceResponse, PersonAppear
 use crate::db::schema::{appearances, people, releases};
 use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
 use crate::error::ApiError;
-use crate::http::{Page, PageRequest, Precondition};
+use crate::paging::{Page, PageRequest, Precondition};
 use crate::people::model::{Person, PersonSummary, Role};
 use crate::releases::model::{Release, ReleaseSummary};
 

@@ -6,8 +6,9 @@ use super::db;
 use super::model::{AppearanceInput, AppearanceList, AppearanceListQuery, AppearanceResponse};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
+use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors};
+use crate::paging::{PageRequest, Precondition};
 
 /// List the people who appear in a release, in order.
 #[utoipa::path(

@@ -8,9 +8,10 @@ use utoipa::IntoParams;
 use super::{AuditEntry, AuditFilter};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, PageRequest, QueryParams};
+use crate::http::{self, QueryParams};
 use crate::keys::{Caller, Scope};
 use crate::openapi::AdminErrors;
+use crate::paging::PageRequest;
 
 crate::page_type!(
     AuditList,

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::db::{DbConn, MultiBackend, new_id, now};
 use crate::error::ApiError;
-use crate::http::{Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 
 thread_local! {
     /// Who the write on this thread is for. Set by `DbPool::run_as` around

@@ -10,7 +10,7 @@ use super::model::{
 use crate::db::schema::{contact_points, offices, people};
 use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
 use crate::error::ApiError;
-use crate::http::{Page, PageRequest, Precondition};
+use crate::paging::{Page, PageRequest, Precondition};
 
 /// Whose contact point it is, resolved to an id.
 #[derive(Debug, Clone)]

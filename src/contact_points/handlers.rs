@@ -10,8 +10,9 @@ use super::model::{
 };
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
+use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::paging::{PageRequest, Precondition};
 
 async fn list_for(
     req: &HttpRequest,

@@ -10,7 +10,7 @@ use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
 };
 use crate::error::{ApiError, FieldError};
-use crate::http::{Page, PageRequest, Precondition};
+use crate::paging::{Page, PageRequest, Precondition};
 use crate::search::{self, SearchQuery, Table};
 
 /// One office by id or slug; archived offices only when asked for.
@@ -170,7 +170,7 @@ pub fn list_offices(
         // Sync: changes in the order they happened, so a partner can resume
         // from the last one it saw.
         if let Some(after) = &page.after {
-            let (at, id) = crate::http::changed_key(after)?;
+            let (at, id) = crate::paging::changed_key(after)?;
             query = query.filter(
                 offices::updated_at
                     .gt(at)
@@ -182,7 +182,7 @@ pub fn list_offices(
             .limit(page.fetch())
             .load(conn)?;
         return Ok(page.finish(rows, |o| {
-            crate::http::encode_changed_key(o.updated_at, &o.id)
+            crate::paging::encode_changed_key(o.updated_at, &o.id)
         }));
     }
     let Some(search) = search else {

@@ -7,8 +7,9 @@ use super::db;
 use super::model::{OfficeInput, OfficeList, OfficeListQuery, OfficePatch, OfficeResponse};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
+use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::paging::{PageRequest, Precondition};
 
 /// List offices.
 ///

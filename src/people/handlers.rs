@@ -8,8 +8,9 @@ use super::model::{PersonInput, PersonList, PersonListQuery, PersonPatch, Person
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::formats::{Format, vcard};
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
+use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::paging::{PageRequest, Precondition};
 
 async fn list(
     req: &HttpRequest,
@@ -96,7 +97,9 @@ fn person_response(req: &HttpRequest, person: &PersonResponse, as_vcard: bool) -
         &format!("{}.vcf", person.slug),
         card,
     );
-    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&http::etag(person.version)) {
+    if let Ok(value) =
+        actix_web::http::header::HeaderValue::from_str(&crate::paging::etag(person.version))
+    {
         response
             .headers_mut()
             .insert(actix_web::http::header::ETAG, value);

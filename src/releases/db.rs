@@ -14,8 +14,8 @@ use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
 };
 use crate::error::ApiError;
-use crate::http::{Page, PageRequest, Precondition};
 use crate::offices::model::{Office, OfficeSummary};
+use crate::paging::{Page, PageRequest, Precondition};
 use crate::search::{self, SearchQuery, Table};
 
 pub fn find_release(
@@ -126,7 +126,7 @@ pub fn list_releases(
         // Sync: changes in the order they happened, so a partner can resume
         // from the last one it saw.
         if let Some(after) = &page.after {
-            let (at, id) = crate::http::changed_key(after)?;
+            let (at, id) = crate::paging::changed_key(after)?;
             query = query.filter(
                 releases::updated_at
                     .gt(at)
@@ -138,7 +138,7 @@ pub fn list_releases(
             .limit(page.fetch())
             .load(conn)?;
         return Ok(page.finish(rows, |r| {
-            crate::http::encode_changed_key(r.updated_at, &r.id)
+            crate::paging::encode_changed_key(r.updated_at, &r.id)
         }));
     }
     let Some(search) = search else {

@@ -8,8 +8,9 @@ use super::model::{ReleaseInput, ReleaseList, ReleaseListQuery, ReleasePatch};
 use crate::appearances::model::{PersonAppearanceList, PersonReleasesQuery};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::http::{self, JsonBody, PageRequest, Precondition, QueryParams, ReadPool};
+use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::paging::{PageRequest, Precondition};
 
 /// List releases.
 ///

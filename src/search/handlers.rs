@@ -6,9 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::SearchQuery;
 use crate::error::ApiError;
-use crate::http::{self, PageRequest, QueryParams, ReadPool};
+use crate::http::{self, QueryParams, ReadPool};
 use crate::offices::model::{OfficeListQuery, OfficeResponse};
 use crate::openapi::ListErrors;
+use crate::paging::PageRequest;
 use crate::people::model::{PersonListQuery, PersonResponse};
 use crate::releases::model::{ReleaseListQuery, ReleaseSummary};
 
@@ -221,7 +222,7 @@ pub async fn search(
             hits.truncate(limit);
             let next_cursor = if more {
                 hits.last()
-                    .map(|(key, _)| crate::http::encode_cursor(&encode_key(key)))
+                    .map(|(key, _)| crate::paging::encode_cursor(&encode_key(key)))
             } else {
                 None
             };

@@ -14,8 +14,9 @@ use serde::Deserialize;
 use crate::contact_points::db::Audience;
 use crate::contact_points::model::{ContactKind, ContactPointResponse};
 use crate::error::ApiError;
-use crate::http::{PageRequest, ReadPool};
+use crate::http::ReadPool;
 use crate::offices::model::{OfficeResponse, OfficeSummary};
+use crate::paging::PageRequest;
 use crate::people::model::{PersonListQuery, PersonResponse, Role};
 
 /// Results shown for a search, as the script shows them.
