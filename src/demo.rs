@@ -9,6 +9,7 @@
 use diesel::prelude::*;
 
 use crate::appearances::model::AppearanceInput;
+use crate::audit::Actor;
 use crate::contact_points::model::ContactPoint;
 use crate::db::schema::{contact_points, people};
 use crate::db::{DbConn, now, write_transaction};
@@ -281,7 +282,11 @@ fn generate_offices(conn: &mut DbConn, counts: &mut DemoCounts) -> Result<Vec<Of
             address: None,
             website: Some(format!("https://example.org/offices/{}", i + 1)),
         };
-        offices.push(crate::offices::db::insert_in_transaction(conn, input)?);
+        offices.push(crate::offices::db::insert_in_transaction(
+            conn,
+            &Actor::cli(),
+            input,
+        )?);
         counts.offices += 1;
     }
     Ok(offices)
@@ -418,6 +423,7 @@ fn generate_releases(
         let topic = rng.pick(TOPICS);
         let release = crate::releases::db::insert_in_transaction(
             conn,
+            &Actor::cli(),
             ReleaseInput {
                 slug: Some(format!("demo-release-{}", r + 1)),
                 title: format!(
@@ -451,7 +457,7 @@ fn generate_releases(
                 position: None,
             };
             // The same person drawn for both roles is still two appearances.
-            crate::appearances::db::insert_in_transaction(conn, &release.id, input)?;
+            crate::appearances::db::insert_in_transaction(conn, &Actor::cli(), &release.id, input)?;
             counts.appearances += 1;
         }
         counts.releases += 1;

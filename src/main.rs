@@ -256,7 +256,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .collect();
                 anyhow::anyhow!("{}\n{}", problem.detail, fields.join("\n"))
             };
-            let summary = pressdir::export::import_file(&mut conn, &file).map_err(report)?;
+            let summary =
+                pressdir::export::import_file(&mut conn, &pressdir::audit::Actor::cli(), &file)
+                    .map_err(report)?;
             println!(
                 "imported {} offices, {} people, {} contact points, {} releases, {} appearances",
                 summary.offices,
@@ -282,8 +284,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             })
                         })
                         .collect::<anyhow::Result<Vec<_>>>()?;
-                    let created = pressdir::keys::db::create_key(&mut conn, &name, &scopes)
-                        .map_err(problem)?;
+                    let created = pressdir::keys::db::create_key(
+                        &mut conn,
+                        &pressdir::audit::Actor::cli(),
+                        &name,
+                        &scopes,
+                    )
+                    .map_err(problem)?;
                     eprintln!(
                         "created key '{}' ({}); keep the token below, it is not shown again",
                         created.key.name, created.key.id
@@ -301,8 +308,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
                 KeysAction::Revoke { key } => {
-                    let revoked =
-                        pressdir::keys::db::revoke_key(&mut conn, &key).map_err(problem)?;
+                    let revoked = pressdir::keys::db::revoke_key(
+                        &mut conn,
+                        &pressdir::audit::Actor::cli(),
+                        &key,
+                    )
+                    .map_err(problem)?;
                     println!("revoked {} ({})", revoked.name, revoked.id);
                 }
             }
@@ -318,7 +329,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     text,
                     ..Default::default()
                 };
-                match pressdir::ingest::ingest(&mut conn, input, dry_run) {
+                match pressdir::ingest::ingest(
+                    &mut conn,
+                    &pressdir::audit::Actor::cli(),
+                    input,
+                    dry_run,
+                ) {
                     Ok(result) => {
                         let verb = match (result.dry_run, result.created) {
                             (true, _) => "would ingest",

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, post, web};
 use diesel::prelude::*;
 
+use crate::audit::Actor;
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
 use crate::db::{DbConn, DbPool, now, write_transaction};
 use crate::error::ApiError;
@@ -27,7 +28,7 @@ fn not_archived(what: &str) -> ApiError {
 }
 
 /// Un-archives a record (bumping its version) and records it in the audit trail.
-pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError> {
+pub fn restore(conn: &mut DbConn, actor: &Actor, kind: Kind, key: &str) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         let at = now();
         match kind {
@@ -59,6 +60,7 @@ pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError>
                 let after = crate::offices::db::find_office(conn, &current.id, true)?;
                 crate::audit::record(
                     conn,
+                    actor,
                     "restore",
                     "office",
                     &current.id,
@@ -81,6 +83,7 @@ pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError>
                 let after = crate::people::db::find_person(conn, &current.id, true)?;
                 crate::audit::record(
                     conn,
+                    actor,
                     "restore",
                     "person",
                     &current.id,
@@ -103,6 +106,7 @@ pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError>
                 let after = crate::releases::db::find_release(conn, &current.id, true)?;
                 crate::audit::record(
                     conn,
+                    actor,
                     "restore",
                     "release",
                     &current.id,
@@ -130,6 +134,7 @@ pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError>
                 crate::contact_points::db::touch_owner(conn, &current)?;
                 crate::audit::record(
                     conn,
+                    actor,
                     "restore",
                     "contact_point",
                     &current.id,
@@ -157,6 +162,7 @@ pub fn restore(conn: &mut DbConn, kind: Kind, key: &str) -> Result<(), ApiError>
                 crate::releases::db::touch(conn, &current.release_id)?;
                 crate::audit::record(
                     conn,
+                    actor,
                     "restore",
                     "appearance",
                     &current.id,
@@ -176,7 +182,8 @@ async fn restore_as(
     key: String,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
-    pool.run_as(caller.actor(), move |conn| restore(conn, kind, &key))
+    let actor = caller.actor();
+    pool.run(move |conn| restore(conn, &actor, kind, &key))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

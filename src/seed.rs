@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 
+use crate::audit::Actor;
 use crate::db::schema::{offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::ApiError;
@@ -62,8 +63,11 @@ pub fn seed_if_empty(conn: &mut DbConn) -> Result<bool, ApiError> {
 fn load(conn: &mut DbConn) -> Result<(), ApiError> {
     use crate::offices::db::insert_in_transaction as add_office;
 
+    // The seed is the system's own work, like the command line's.
+    let actor = Actor::cli();
     let regional = add_office(
         conn,
+        &actor,
         office(
             "IOM Regional Office for Central America, North America and the Caribbean",
             "iom-regional-office-san-jose",
@@ -77,6 +81,7 @@ fn load(conn: &mut DbConn) -> Result<(), ApiError> {
     )?;
     add_office(
         conn,
+        &actor,
         office(
             "IOM Washington",
             "iom-washington",
@@ -92,6 +97,7 @@ fn load(conn: &mut DbConn) -> Result<(), ApiError> {
     // Everything else comes from the release itself.
     crate::ingest::ingest_in_transaction(
         conn,
+        &actor,
         crate::ingest::IngestInput {
             text: SEED_RELEASE.to_string(),
             language: Some("en".into()),

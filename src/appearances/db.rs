@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use validator::Validate;
 
 use super::model::{Appearance, AppearanceInput, AppearanceResponse, PersonAppearance};
+use crate::audit::Actor;
 use crate::db::schema::{appearances, people, releases};
 use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
 use crate::error::ApiError;
@@ -131,13 +132,14 @@ pub fn for_person(
 
 pub fn insert_appearance(
     conn: &mut DbConn,
+    actor: &Actor,
     release_key: &str,
     mut input: AppearanceInput,
 ) -> Result<AppearanceResponse, ApiError> {
     input.normalize();
     write_transaction(conn, |conn| {
         let release = crate::releases::db::find_release(conn, release_key, false)?;
-        insert_in_transaction(conn, &release.id, input)
+        insert_in_transaction(conn, actor, &release.id, input)
     })
 }
 
@@ -145,6 +147,7 @@ pub fn insert_appearance(
 /// role is brought back rather than duplicated.
 pub fn insert_in_transaction(
     conn: &mut DbConn,
+    actor: &Actor,
     release_id: &str,
     input: AppearanceInput,
 ) -> Result<AppearanceResponse, ApiError> {
@@ -223,6 +226,7 @@ pub fn insert_in_transaction(
     };
     crate::audit::record(
         conn,
+        actor,
         action,
         "appearance",
         &appearance.id,
@@ -237,6 +241,7 @@ pub fn insert_in_transaction(
 
 pub fn archive_appearance(
     conn: &mut DbConn,
+    actor: &Actor,
     id: &str,
     precondition: &Precondition,
 ) -> Result<(), ApiError> {
@@ -266,6 +271,7 @@ pub fn archive_appearance(
         crate::releases::db::touch(conn, &current.release_id)?;
         crate::audit::record(
             conn,
+            actor,
             "archive",
             "appearance",
             &current.id,

@@ -54,10 +54,9 @@ pub async fn create_appearance(
     JsonBody(input): JsonBody<AppearanceInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let appearance = pool
-        .run_as(caller.actor(), move |conn| {
-            db::insert_appearance(conn, &id, input)
-        })
+        .run(move |conn| db::insert_appearance(conn, &actor, &id, input))
         .await?;
     let location = format!("/api/v1/releases/{}/appearances", appearance.release_id);
     Ok(http::created(
@@ -83,9 +82,8 @@ pub async fn archive_appearance(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run_as(caller.actor(), move |conn| {
-        db::archive_appearance(conn, &id, &precondition)
-    })
-    .await?;
+    let actor = caller.actor();
+    pool.run(move |conn| db::archive_appearance(conn, &actor, &id, &precondition))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,8 +3,6 @@
 
 pub mod handlers;
 
-use std::cell::RefCell;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text, Timestamp};
@@ -15,25 +13,25 @@ use crate::db::{DbConn, MultiBackend, new_id, now};
 use crate::error::ApiError;
 use crate::paging::{Page, PageRequest};
 
-thread_local! {
-    /// Who the write on this thread is for. Set by `DbPool::run_as` around
-    /// one unit of work, so the db layer need not pass it through every call.
-    static ACTOR: RefCell<Option<String>> = const { RefCell::new(None) };
-}
+/// Who a unit of work is for: the key's name, or `cli` for the command
+/// line and start-up work. Passed with the work to every write function,
+/// which records it in the audit row of each change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
 
-/// Runs `f` with `actor` as the author of every write it makes.
-pub fn as_actor<T>(actor: &str, f: impl FnOnce() -> T) -> T {
-    let previous = ACTOR.with(|a| a.replace(Some(actor.to_string())));
-    let result = f();
-    ACTOR.with(|a| *a.borrow_mut() = previous);
-    result
-}
+impl Actor {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
 
-/// The current actor; work started outside a request (the CLI, seeding) is `cli`.
-pub fn actor() -> String {
-    ACTOR
-        .with(|a| a.borrow().clone())
-        .unwrap_or_else(|| "cli".into())
+    /// The command line, seeding and other work outside a request.
+    pub fn cli() -> Self {
+        Self("cli".into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 fn json<T: Serialize>(value: Option<&T>) -> Option<String> {
@@ -43,6 +41,7 @@ fn json<T: Serialize>(value: Option<&T>) -> Option<String> {
 /// Records one write. `before`/`after` are the record's states (absent on create / archive-less actions).
 pub fn record<T: Serialize>(
     conn: &mut DbConn,
+    actor: &Actor,
     action: &str,
     entity_type: &str,
     entity_id: &str,
@@ -61,7 +60,7 @@ pub fn record<T: Serialize>(
     diesel::sql_query(sql)
         .bind::<Text, _>(new_id())
         .bind::<Timestamp, _>(now())
-        .bind::<Text, _>(actor())
+        .bind::<Text, _>(actor.as_str())
         .bind::<Text, _>(action)
         .bind::<Text, _>(entity_type)
         .bind::<Text, _>(entity_id)

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::model::{
     ContactPoint, ContactPointInput, ContactPointPatch, Visibility, canonical_value,
 };
+use crate::audit::Actor;
 use crate::db::schema::{contact_points, offices, people};
 use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
 use crate::error::ApiError;
@@ -197,25 +198,30 @@ pub fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
 
 pub fn insert_contact_point(
     conn: &mut DbConn,
+    actor: &Actor,
     owner: Owner,
     mut input: ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
     input.normalize();
-    write_transaction(conn, |conn| insert_in_transaction(conn, &owner, input))
+    write_transaction(conn, |conn| {
+        insert_in_transaction(conn, actor, &owner, input)
+    })
 }
 
 /// The insert itself, for callers that already hold a transaction (seeding, ingestion).
 pub fn insert_in_transaction(
     conn: &mut DbConn,
+    actor: &Actor,
     owner: &Owner,
     input: ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
-    insert_with(conn, owner, input, Unreadable::Refuse)
+    insert_with(conn, actor, owner, input, Unreadable::Refuse)
 }
 
 /// The insert, with a choice for values that do not read as their kind.
 pub fn insert_with(
     conn: &mut DbConn,
+    actor: &Actor,
     owner: &Owner,
     mut input: ContactPointInput,
     unreadable: Unreadable,
@@ -248,7 +254,15 @@ pub fn insert_with(
         .execute(conn)?;
     clear_other_primaries(conn, &cp)?;
     touch_owner(conn, &cp)?;
-    crate::audit::record(conn, "create", "contact_point", &cp.id, None, Some(&cp))?;
+    crate::audit::record(
+        conn,
+        actor,
+        "create",
+        "contact_point",
+        &cp.id,
+        None,
+        Some(&cp),
+    )?;
     Ok(cp)
 }
 
@@ -295,6 +309,7 @@ fn owner_of(cp: &ContactPoint) -> Owner {
 
 pub fn update_contact_point(
     conn: &mut DbConn,
+    actor: &Actor,
     id: &str,
     patch: ContactPointPatch,
     precondition: &Precondition,
@@ -339,6 +354,7 @@ pub fn update_contact_point(
         touch_owner(conn, &cp)?;
         crate::audit::record(
             conn,
+            actor,
             "update",
             "contact_point",
             &cp.id,
@@ -351,6 +367,7 @@ pub fn update_contact_point(
 
 pub fn archive_contact_point(
     conn: &mut DbConn,
+    actor: &Actor,
     id: &str,
     precondition: &Precondition,
 ) -> Result<(), ApiError> {
@@ -374,6 +391,7 @@ pub fn archive_contact_point(
         touch_owner(conn, &current)?;
         crate::audit::record(
             conn,
+            actor,
             "archive",
             "contact_point",
             &current.id,

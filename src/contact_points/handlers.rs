@@ -35,14 +35,14 @@ async fn list_for(
 async fn create_for(
     req: &HttpRequest,
     pool: &DbPool,
-    actor: String,
+    actor: crate::audit::Actor,
     owner: impl FnOnce(&mut crate::db::DbConn) -> Result<Owner, ApiError> + Send + 'static,
     input: ContactPointInput,
 ) -> Result<HttpResponse, ApiError> {
     let cp = pool
-        .run_as(actor, move |conn| {
+        .run(move |conn| {
             let owner = owner(conn)?;
-            db::insert_contact_point(conn, owner, input)
+            db::insert_contact_point(conn, &actor, owner, input)
         })
         .await?;
     let location = format!("/api/v1/contact-points/{}", cp.id);
@@ -219,10 +219,9 @@ pub async fn update_contact_point(
     JsonBody(patch): JsonBody<ContactPointPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let cp = pool
-        .run_as(caller.actor(), move |conn| {
-            db::update_contact_point(conn, &id, patch, &precondition)
-        })
+        .run(move |conn| db::update_contact_point(conn, &actor, &id, patch, &precondition))
         .await?;
     Ok(http::single(
         &req,
@@ -247,9 +246,8 @@ pub async fn archive_contact_point(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run_as(caller.actor(), move |conn| {
-        db::archive_contact_point(conn, &id, &precondition)
-    })
-    .await?;
+    let actor = caller.actor();
+    pool.run(move |conn| db::archive_contact_point(conn, &actor, &id, &precondition))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

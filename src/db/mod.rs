@@ -205,16 +205,6 @@ impl DbPool {
         Ok(self.pool.get()?)
     }
 
-    /// `run`, with every write inside attributed to `actor` in the audit trail.
-    pub async fn run_as<T, F>(&self, actor: String, f: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.run(move |conn| crate::audit::as_actor(&actor, || f(conn)))
-            .await
-    }
-
     /// Runs `f` with a pooled connection on actix's blocking thread pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where

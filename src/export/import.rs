@@ -18,6 +18,7 @@ use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, V
 
 use super::{FORMAT, ImportSummary, VERSION};
 use crate::appearances::model::{Appearance, AppearanceInput};
+use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
@@ -974,22 +975,29 @@ fn existing_office_search(conn: &mut DbConn, id: Option<&String>) -> Option<Stri
 
 /// Imports the document in `path` in one transaction; nothing is written
 /// when anything is wrong, and every problem is reported with its path.
-pub fn import_file(conn: &mut DbConn, path: &Path) -> Result<ImportSummary, ApiError> {
+pub fn import_file(
+    conn: &mut DbConn,
+    actor: &Actor,
+    path: &Path,
+) -> Result<ImportSummary, ApiError> {
     let started = std::time::Instant::now();
     let mut listed = Listed::read(path)?;
     tracing::info!(elapsed = ?started.elapsed(), "import: document checked");
     if !listed.errors.is_empty() {
         // Only the references are left to check: no need to hold the
         // write lock (BEGIN IMMEDIATE on SQLite) while the document is read.
-        return write_all(conn, path, &mut listed, started);
+        return write_all(conn, actor, path, &mut listed, started);
     }
-    write_transaction(conn, |conn| write_all(conn, path, &mut listed, started))
+    write_transaction(conn, |conn| {
+        write_all(conn, actor, path, &mut listed, started)
+    })
 }
 
 /// The second pass (see the module's comment); it writes only while no
 /// problem has been found, so outside a transaction it only checks.
 fn write_all(
     conn: &mut DbConn,
+    actor: &Actor,
     path: &Path,
     listed: &mut Listed,
     started: std::time::Instant,
@@ -1038,7 +1046,15 @@ fn write_all(
         crate::people::db::refresh_search_of_ids(conn, chunk, false)?;
     }
     tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
-    crate::audit::record(conn, "import", "directory", "import", None, Some(&summary))?;
+    crate::audit::record(
+        conn,
+        actor,
+        "import",
+        "directory",
+        "import",
+        None,
+        Some(&summary),
+    )?;
     Ok(summary)
 }
 

@@ -285,8 +285,9 @@ pub async fn import_directory(
         // A local write of at most one network chunk: short enough for the event loop.
         std::io::Write::write_all(&mut spool, &chunk)?;
     }
+    let actor = caller.actor();
     let summary = pool
-        .run_as(caller.actor(), move |conn| import_file(conn, spool.path()))
+        .run(move |conn| import_file(conn, &actor, spool.path()))
         .await?;
     Ok(actix_web::HttpResponse::Ok().json(summary))
 }

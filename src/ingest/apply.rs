@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::extract::{ExtractedContact, Extraction, extract};
 use crate::appearances::model::AppearanceInput;
+use crate::audit::Actor;
 use crate::contact_points::db::Owner;
 use crate::contact_points::db::Unreadable;
 use crate::contact_points::model::{ContactKind, ContactPointInput, canonical_value};
@@ -159,6 +160,7 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
 
 struct Run<'a> {
     conn: &'a mut DbConn,
+    actor: &'a Actor,
     offices: Vec<Office>,
     actions: Vec<IngestAction>,
     warnings: Vec<String>,
@@ -193,7 +195,7 @@ impl Run<'_> {
             address: None,
             website: None,
         };
-        let office = crate::offices::db::insert_in_transaction(self.conn, input)?;
+        let office = crate::offices::db::insert_in_transaction(self.conn, self.actor, input)?;
         self.note("created", "office", &office.id, &office.name);
         self.offices.push(office.clone());
         Ok(office)
@@ -253,6 +255,7 @@ impl Run<'_> {
                 let updated = crate::people::db::find_person(self.conn, &id, false)?;
                 crate::audit::record(
                     self.conn,
+                    self.actor,
                     "update",
                     "person",
                     &id,
@@ -276,7 +279,7 @@ impl Run<'_> {
             topics: vec![],
             bio: None,
         };
-        let person = crate::people::db::insert_in_transaction(self.conn, input)?;
+        let person = crate::people::db::insert_in_transaction(self.conn, self.actor, input)?;
         self.note("created", "person", &person.id, &person.full_name);
         Ok(person)
     }
@@ -328,6 +331,7 @@ impl Run<'_> {
             // and character rules, the owner's version, the audit row.
             let written = crate::contact_points::db::insert_with(
                 self.conn,
+                self.actor,
                 &Owner::Person(person.id.clone()),
                 input,
                 Unreadable::KeepAsPrinted,
@@ -362,6 +366,7 @@ impl Run<'_> {
 /// Ingests a release in its own transaction; a dry run rolls everything back.
 pub fn ingest(
     conn: &mut DbConn,
+    actor: &Actor,
     input: IngestInput,
     dry_run: bool,
 ) -> Result<IngestResponse, ApiError> {
@@ -375,7 +380,7 @@ pub fn ingest(
         }
     }
     let result = write_transaction(conn, |conn| {
-        let mut response = ingest_in_transaction(conn, input).map_err(Outcome::Failed)?;
+        let mut response = ingest_in_transaction(conn, actor, input).map_err(Outcome::Failed)?;
         if dry_run {
             response.dry_run = true;
             return Err(Outcome::RolledBack(Box::new(response)));
@@ -392,6 +397,7 @@ pub fn ingest(
 /// The ingestion itself, for callers that already hold a transaction (the seed).
 pub fn ingest_in_transaction(
     conn: &mut DbConn,
+    actor: &Actor,
     mut input: IngestInput,
 ) -> Result<IngestResponse, ApiError> {
     rules::trim_opt(&mut input.title);
@@ -442,6 +448,7 @@ pub fn ingest_in_transaction(
         .load(conn)?;
     let mut run = Run {
         conn,
+        actor,
         offices,
         actions: vec![],
         warnings: extraction.warnings.clone(),
@@ -511,6 +518,7 @@ pub fn ingest_in_transaction(
 
     let release = crate::releases::db::insert_in_transaction(
         run.conn,
+        run.actor,
         ReleaseInput {
             slug: None,
             title,
@@ -529,6 +537,7 @@ pub fn ingest_in_transaction(
     run.note("created", "release", &release.id, &release.title);
     crate::audit::record(
         run.conn,
+        run.actor,
         "ingest",
         "release",
         &release.id,
@@ -540,8 +549,12 @@ pub fn ingest_in_transaction(
         if !linked.insert((person.id.clone(), appearance.role.as_str())) {
             continue;
         }
-        let created =
-            crate::appearances::db::insert_in_transaction(run.conn, &release.id, appearance)?;
+        let created = crate::appearances::db::insert_in_transaction(
+            run.conn,
+            run.actor,
+            &release.id,
+            appearance,
+        )?;
         run.note("created", "appearance", &created.id, &person.full_name);
     }
     let release = crate::releases::db::find_release(run.conn, &release.id, true)?;

@@ -65,8 +65,9 @@ pub async fn ingest_release(
         }
     };
     let dry_run = params.dry_run.unwrap_or(false);
+    let actor = caller.actor();
     let response = pool
-        .run_as(caller.actor(), move |conn| ingest(conn, input, dry_run))
+        .run(move |conn| ingest(conn, &actor, input, dry_run))
         .await?;
     let status = if response.created && !response.dry_run {
         StatusCode::CREATED

@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use super::{KeyIdentity, Scope};
+use crate::audit::Actor;
 use crate::db::schema::api_keys;
 use crate::db::{DbConn, new_id, now, write_transaction};
 use crate::error::ApiError;
@@ -103,6 +104,7 @@ pub fn authenticate(conn: &mut DbConn, token: &str) -> Result<KeyIdentity, ApiEr
 /// Creates a key; the token is returned once and never stored.
 pub fn create_key(
     conn: &mut DbConn,
+    actor: &Actor,
     name: &str,
     scopes: &[Scope],
 ) -> Result<CreatedApiKey, ApiError> {
@@ -148,7 +150,15 @@ pub fn create_key(
         diesel::insert_into(api_keys::table)
             .values(&key)
             .execute(conn)?;
-        crate::audit::record(conn, "create", "api_key", &key.id, None, Some(&listed))
+        crate::audit::record(
+            conn,
+            actor,
+            "create",
+            "api_key",
+            &key.id,
+            None,
+            Some(&listed),
+        )
     })?;
     Ok(CreatedApiKey { key: listed, token })
 }
@@ -161,7 +171,7 @@ pub fn list_keys(conn: &mut DbConn) -> QueryResult<Vec<ApiKey>> {
 }
 
 /// Revokes a key by id or name; revoking twice is harmless.
-pub fn revoke_key(conn: &mut DbConn, key: &str) -> Result<ApiKey, ApiError> {
+pub fn revoke_key(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<ApiKey, ApiError> {
     write_transaction(conn, |conn| {
         let found: ApiKey = api_keys::table
             .filter(api_keys::id.eq(key).or(api_keys::name.eq(key)))
@@ -171,7 +181,15 @@ pub fn revoke_key(conn: &mut DbConn, key: &str) -> Result<ApiKey, ApiError> {
             .ok_or_else(|| ApiError::not_found("API key", key))?;
         if found.revoked_at.is_none() {
             let before = ApiKeyResponse::from(found.clone());
-            crate::audit::record(conn, "revoke", "api_key", &found.id, Some(&before), None)?;
+            crate::audit::record(
+                conn,
+                actor,
+                "revoke",
+                "api_key",
+                &found.id,
+                Some(&before),
+                None,
+            )?;
             diesel::update(api_keys::table.find(&found.id))
                 .set(api_keys::revoked_at.eq(now()))
                 .execute(conn)?;

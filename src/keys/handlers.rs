@@ -53,10 +53,9 @@ pub async fn create_api_key(
     JsonBody(request): JsonBody<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
+    let actor = caller.actor();
     let created = pool
-        .run_as(caller.actor(), move |conn| {
-            db::create_key(conn, &request.name, &request.scopes)
-        })
+        .run(move |conn| db::create_key(conn, &actor, &request.name, &request.scopes))
         .await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -75,7 +74,8 @@ pub async fn revoke_api_key(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
-    pool.run_as(caller.actor(), move |conn| db::revoke_key(conn, &id))
+    let actor = caller.actor();
+    pool.run(move |conn| db::revoke_key(conn, &actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

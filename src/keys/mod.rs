@@ -106,12 +106,14 @@ impl Caller {
         Ok(false)
     }
 
-    /// The name that goes in the audit trail.
-    pub fn actor(&self) -> String {
-        self.key
-            .as_ref()
-            .map(|k| k.name.clone())
-            .unwrap_or_else(|| "anonymous".into())
+    /// Who the audit trail names for this caller's writes.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::new(
+            self.key
+                .as_ref()
+                .map(|k| k.name.clone())
+                .unwrap_or_else(|| "anonymous".into()),
+        )
     }
 }
 

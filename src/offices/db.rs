@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::model::{
     Office, OfficeChanges, OfficeInput, OfficeListQuery, OfficePatch, office_search_text,
 };
+use crate::audit::Actor;
 use crate::db::schema::{offices, people};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
@@ -259,13 +260,21 @@ fn check(conn: &mut DbConn, input: &OfficeInput, own_id: &str) -> Result<Option<
     Ok(Some(parent.id))
 }
 
-pub fn insert_office(conn: &mut DbConn, mut input: OfficeInput) -> Result<Office, ApiError> {
+pub fn insert_office(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mut input: OfficeInput,
+) -> Result<Office, ApiError> {
     input.normalize();
-    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+    write_transaction(conn, |conn| insert_in_transaction(conn, actor, input))
 }
 
 /// The insert itself, for callers that already hold a transaction.
-pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Office, ApiError> {
+pub fn insert_in_transaction(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: OfficeInput,
+) -> Result<Office, ApiError> {
     {
         let id = new_id();
         let parent_id = check(conn, &input, &id)?;
@@ -301,13 +310,22 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: OfficeInput) -> Result<Of
             .values(&office)
             .execute(conn)?;
         search::index(conn, Table::Offices, &office.id, &office.search_text)?;
-        crate::audit::record(conn, "create", "office", &office.id, None, Some(&office))?;
+        crate::audit::record(
+            conn,
+            actor,
+            "create",
+            "office",
+            &office.id,
+            None,
+            Some(&office),
+        )?;
         Ok(office)
     }
 }
 
 pub fn update_office(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     patch: OfficePatch,
     precondition: &Precondition,
@@ -357,6 +375,7 @@ pub fn update_office(
         crate::people::db::refresh_search_for_office(conn, &office.id)?;
         crate::audit::record(
             conn,
+            actor,
             "update",
             "office",
             &office.id,
@@ -371,6 +390,7 @@ pub fn update_office(
 /// move or archive them first, so nothing points at a hidden office.
 pub fn archive_office(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     precondition: &Precondition,
 ) -> Result<(), ApiError> {
@@ -438,7 +458,15 @@ pub fn archive_office(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        crate::audit::record(conn, "archive", "office", &current.id, Some(&current), None)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "archive",
+            "office",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
         Ok(())
     })
 }

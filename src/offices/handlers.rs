@@ -50,8 +50,9 @@ pub async fn create_office(
     JsonBody(input): JsonBody<OfficeInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let office = pool
-        .run_as(caller.actor(), move |conn| db::insert_office(conn, input))
+        .run(move |conn| db::insert_office(conn, &actor, input))
         .await?;
     let location = format!("/api/v1/offices/{}", office.id);
     Ok(http::created(
@@ -116,10 +117,9 @@ pub async fn update_office(
     JsonBody(patch): JsonBody<OfficePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let office = pool
-        .run_as(caller.actor(), move |conn| {
-            db::update_office(conn, &id, patch, &precondition)
-        })
+        .run(move |conn| db::update_office(conn, &actor, &id, patch, &precondition))
         .await?;
     Ok(http::single(
         &req,
@@ -146,10 +146,9 @@ pub async fn archive_office(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run_as(caller.actor(), move |conn| {
-        db::archive_office(conn, &id, &precondition)
-    })
-    .await?;
+    let actor = caller.actor();
+    pool.run(move |conn| db::archive_office(conn, &actor, &id, &precondition))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::model::{
     Person, PersonChanges, PersonInput, PersonListQuery, PersonPatch, PersonResponse,
 };
+use crate::audit::Actor;
 use crate::contact_points::db::{Audience, for_people};
 use crate::contact_points::model::{ContactPoint, ContactPointResponse};
 use crate::db::schema::{appearances, offices, people};
@@ -244,13 +245,21 @@ fn json_list(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
 }
 
-pub fn insert_person(conn: &mut DbConn, mut input: PersonInput) -> Result<Person, ApiError> {
+pub fn insert_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mut input: PersonInput,
+) -> Result<Person, ApiError> {
     input.normalize();
-    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+    write_transaction(conn, |conn| insert_in_transaction(conn, actor, input))
 }
 
 /// The insert itself, for callers that already hold a transaction.
-pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Person, ApiError> {
+pub fn insert_in_transaction(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: PersonInput,
+) -> Result<Person, ApiError> {
     let office = check(conn, &input)?;
     let id = new_id();
     let slug = choose_slug(
@@ -287,12 +296,21 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: PersonInput) -> Result<Pe
         .values(&person)
         .execute(conn)?;
     search::index(conn, Table::People, &person.id, &person.search_text)?;
-    crate::audit::record(conn, "create", "person", &person.id, None, Some(&person))?;
+    crate::audit::record(
+        conn,
+        actor,
+        "create",
+        "person",
+        &person.id,
+        None,
+        Some(&person),
+    )?;
     Ok(person)
 }
 
 pub fn update_person(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     patch: PersonPatch,
     precondition: &Precondition,
@@ -337,6 +355,7 @@ pub fn update_person(
         let person = find_person(conn, &current.id, true)?;
         crate::audit::record(
             conn,
+            actor,
             "update",
             "person",
             &person.id,
@@ -351,6 +370,7 @@ pub fn update_person(
 /// with them, and come back if the person is restored.
 pub fn archive_person(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     precondition: &Precondition,
 ) -> Result<(), ApiError> {
@@ -371,7 +391,15 @@ pub fn archive_person(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        crate::audit::record(conn, "archive", "person", &current.id, Some(&current), None)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "archive",
+            "person",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
         Ok(())
     })
 }

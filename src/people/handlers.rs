@@ -181,9 +181,10 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let audience = caller.audience();
+    let actor = caller.actor();
     let person = pool
-        .run_as(caller.actor(), move |conn| {
-            let person = db::insert_person(conn, input)?;
+        .run(move |conn| {
+            let person = db::insert_person(conn, &actor, input)?;
             Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
@@ -234,9 +235,10 @@ pub async fn update_person(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
     let audience = caller.audience();
+    let actor = caller.actor();
     let person = pool
-        .run_as(caller.actor(), move |conn| {
-            let person = db::update_person(conn, &id, patch, &precondition)?;
+        .run(move |conn| {
+            let person = db::update_person(conn, &actor, &id, patch, &precondition)?;
             Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
@@ -258,9 +260,8 @@ pub async fn archive_person(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run_as(caller.actor(), move |conn| {
-        db::archive_person(conn, &id, &precondition)
-    })
-    .await?;
+    let actor = caller.actor();
+    pool.run(move |conn| db::archive_person(conn, &actor, &id, &precondition))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

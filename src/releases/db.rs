@@ -9,6 +9,7 @@ use super::model::{
     release_search_text,
 };
 use crate::appearances::model::AppearanceResponse;
+use crate::audit::Actor;
 use crate::db::schema::{appearances, offices, people, releases};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, new_id, now, write_transaction,
@@ -251,13 +252,21 @@ fn check(
     Ok(office)
 }
 
-pub fn insert_release(conn: &mut DbConn, mut input: ReleaseInput) -> Result<Release, ApiError> {
+pub fn insert_release(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mut input: ReleaseInput,
+) -> Result<Release, ApiError> {
     input.normalize();
-    write_transaction(conn, |conn| insert_in_transaction(conn, input))
+    write_transaction(conn, |conn| insert_in_transaction(conn, actor, input))
 }
 
 /// The insert itself, for callers that already hold a transaction.
-pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<Release, ApiError> {
+pub fn insert_in_transaction(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: ReleaseInput,
+) -> Result<Release, ApiError> {
     let id = new_id();
     let office = check(conn, &input, &id)?;
     let slug = choose_slug(
@@ -291,12 +300,21 @@ pub fn insert_in_transaction(conn: &mut DbConn, input: ReleaseInput) -> Result<R
         .values(&release)
         .execute(conn)?;
     search::index(conn, Table::Releases, &release.id, &release.search_text)?;
-    crate::audit::record(conn, "create", "release", &release.id, None, Some(&release))?;
+    crate::audit::record(
+        conn,
+        actor,
+        "create",
+        "release",
+        &release.id,
+        None,
+        Some(&release),
+    )?;
     Ok(release)
 }
 
 pub fn update_release(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     patch: ReleasePatch,
     precondition: &Precondition,
@@ -346,6 +364,7 @@ pub fn update_release(
         search::index(conn, Table::Releases, &release.id, &release.search_text)?;
         crate::audit::record(
             conn,
+            actor,
             "update",
             "release",
             &release.id,
@@ -358,6 +377,7 @@ pub fn update_release(
 
 pub fn archive_release(
     conn: &mut DbConn,
+    actor: &Actor,
     key: &str,
     precondition: &Precondition,
 ) -> Result<(), ApiError> {
@@ -380,6 +400,7 @@ pub fn archive_release(
         .and_then(|rows| precondition.changed_once(rows))?;
         crate::audit::record(
             conn,
+            actor,
             "archive",
             "release",
             &current.id,

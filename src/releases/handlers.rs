@@ -59,9 +59,10 @@ pub async fn create_release(
     JsonBody(input): JsonBody<ReleaseInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let release = pool
-        .run_as(caller.actor(), move |conn| {
-            let release = db::insert_release(conn, input)?;
+        .run(move |conn| {
+            let release = db::insert_release(conn, &actor, input)?;
             Ok(db::embed_one(conn, release)?)
         })
         .await?;
@@ -121,9 +122,10 @@ pub async fn update_release(
     JsonBody(patch): JsonBody<ReleasePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
+    let actor = caller.actor();
     let release = pool
-        .run_as(caller.actor(), move |conn| {
-            let release = db::update_release(conn, &id, patch, &precondition)?;
+        .run(move |conn| {
+            let release = db::update_release(conn, &actor, &id, patch, &precondition)?;
             Ok(db::embed_one(conn, release)?)
         })
         .await?;
@@ -150,10 +152,9 @@ pub async fn archive_release(
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(crate::keys::Scope::Write)?;
-    pool.run_as(caller.actor(), move |conn| {
-        db::archive_release(conn, &id, &precondition)
-    })
-    .await?;
+    let actor = caller.actor();
+    pool.run(move |conn| db::archive_release(conn, &actor, &id, &precondition))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -132,7 +132,7 @@ pub fn create_key(
     scopes: &[pressdir::keys::Scope],
 ) -> String {
     let mut conn = pool.get().expect("connection");
-    pressdir::keys::db::create_key(&mut conn, name, scopes)
+    pressdir::keys::db::create_key(&mut conn, &pressdir::audit::Actor::cli(), name, scopes)
         .expect("create key")
         .token
 }
