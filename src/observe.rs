@@ -211,7 +211,7 @@ mod tests {
             test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
 
         // The error carries the whole answer; actix sends it as it is.
-        let error = response.err().expect("an error answer");
+        let error = response.expect_err("an error answer");
         let answer = error.error_response();
         assert_eq!(answer.status(), 500);
         assert!(answer.headers().contains_key(REQUEST_ID));
