@@ -271,11 +271,13 @@ impl FromRequest for crate::paging::Precondition {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         // The key was checked by the guard already: a malformed header is
         // reported before any lookup.
-        let precondition = Self::from_header(
-            req.headers()
-                .get(header::IF_MATCH)
-                .and_then(|v| v.to_str().ok()),
-        );
+        // A header that is not visible ASCII is no ETag we issued: malformed,
+        // never "no precondition".
+        let precondition = match req.headers().get(header::IF_MATCH).map(|v| v.to_str()) {
+            None => Self::from_header(None),
+            Some(Ok(value)) => Self::from_header(Some(value)),
+            Some(Err(_)) => Self::Malformed,
+        };
         std::future::ready(match precondition {
             Self::Malformed => precondition.check(0).map(|()| precondition),
             _ => Ok(precondition),
@@ -301,7 +303,13 @@ pub fn single<T: Serialize>(
                 .format("%a, %d %b %Y %H:%M:%S GMT")
                 .to_string()
         });
-    let current = status == StatusCode::OK && none_match(req, |t| parse_etag(t) == Some(version));
+    // Only a read can be "not modified": a write that matched has happened.
+    let read = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    let current =
+        read && status == StatusCode::OK && none_match(req, |t| parse_etag(t) == Some(version));
     let mut response = if current {
         HttpResponse::NotModified()
     } else {

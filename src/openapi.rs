@@ -62,8 +62,16 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
         for operation in paths.values_mut().filter_map(|p| p.as_object_mut()) {
             for op in operation.values_mut() {
                 // A bare text body (ingestion) has the same bound as `text`.
-                let text = &mut op["requestBody"]["content"]["text/plain"]["schema"];
-                if text["type"] == "string" && text.get("maxLength").is_none() {
+                // (`get_mut`, not indexing: indexing would add the members.)
+                let text = op
+                    .get_mut("requestBody")
+                    .and_then(|b| b.get_mut("content"))
+                    .and_then(|c| c.get_mut("text/plain"))
+                    .and_then(|t| t.get_mut("schema"));
+                if let Some(text) = text
+                    && text["type"] == "string"
+                    && text.get("maxLength").is_none()
+                {
                     text["maxLength"] = crate::ingest::MAX_TEXT_CHARS.into();
                 }
                 if op["parameters"].as_array().is_some_and(|p| !p.is_empty())
@@ -182,6 +190,9 @@ pub enum AdminErrors {
 /// Errors any list can answer.
 #[derive(IntoResponses)]
 pub enum ListErrors {
+    /// `If-None-Match` matches the page's current ETag.
+    #[response(status = 304)]
+    NotModified,
     /// A query parameter is malformed, unknown or out of range.
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(Problem),

@@ -199,6 +199,9 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_string))
+        // A key we issued never holds a control character (PostgreSQL
+        // would refuse a NUL in text with an error, not an answer).
+        .filter(|key| !key.chars().any(char::is_control))
         .ok_or_else(|| {
             ApiError::bad_field(
                 "cursor",

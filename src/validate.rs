@@ -105,7 +105,7 @@ pub fn language_tag(value: &str) -> Result<(), ValidationError> {
 }
 
 pub fn language_tags(values: &[String]) -> Result<(), ValidationError> {
-    if values.len() > 50 {
+    if values.len() > MAX_TAGS {
         return Err(error("length", "at most 50 languages"));
     }
     values.iter().try_for_each(|v| language_tag(v))
@@ -113,7 +113,7 @@ pub fn language_tags(values: &[String]) -> Result<(), ValidationError> {
 
 /// Free-text tags: each non-empty, single-line, at most 100 characters.
 pub fn tags(values: &[String]) -> Result<(), ValidationError> {
-    if values.len() > 50 {
+    if values.len() > MAX_TAGS {
         return Err(error("length", "at most 50 topics"));
     }
     for value in values {
@@ -171,8 +171,16 @@ pub fn trim_opt(value: &mut Option<String>) {
     }
 }
 
-/// Trims each tag, drops blanks and duplicates, keeps the order given.
+/// Most languages or topics a person may have (`maxItems`).
+pub const MAX_TAGS: usize = 50;
+
+/// Trims each tag, drops blanks and duplicates, keeps the order given. Over
+/// [`MAX_TAGS`] sent, the list is left as sent for validation to refuse:
+/// duplicates do not make an oversized list acceptable.
 pub fn trim_tags(values: &mut Vec<String>) {
+    if values.len() > MAX_TAGS {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     values.iter_mut().for_each(trim);
     values.retain(|v| !v.is_empty() && seen.insert(v.clone()));
@@ -277,6 +285,23 @@ where
         .ok_or_else(|| D::Error::custom("must not be null: leave the member out to keep it"))
 }
 
+/// An RFC 3339 instant, strictly: a four-digit year, a `T`, an offset
+/// (`2026-11-27T21:04:21Z`). chrono's own `FromStr` also takes signed and
+/// longer years, which no partner means.
+pub fn rfc3339<'de, D>(deserializer: D) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error;
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|text| {
+        chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .map_err(|_| D::Error::custom("must be an RFC 3339 instant, e.g. 2026-11-27T21:04:21Z"))
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +327,9 @@ mod tests {
         assert!(slug("0190f5a8-1b2c-7d3e-8f40-123456789abc").is_err());
         assert!(single_line("a\u{0}b").is_err());
         assert!(multi_line("para one\n\npara two").is_ok());
+        let strict = |text: &str| rfc3339(serde_json::Value::String(text.into()));
+        assert!(strict("2026-11-27T21:04:21Z").unwrap().is_some());
+        assert!(strict("-0001-01-01T00:00:00Z").is_err());
+        assert!(strict("+12026-01-01T00:00:00Z").is_err());
     }
 }

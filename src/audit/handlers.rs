@@ -28,6 +28,7 @@ pub struct AuditQuery {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     /// Only writes at or after this instant (RFC 3339).
+    #[serde(default, deserialize_with = "crate::validate::rfc3339")]
     pub since: Option<DateTime<Utc>>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -37,7 +38,7 @@ pub struct AuditQuery {
 }
 
 /// The audit trail: every write, who made it, before and after.
-#[utoipa::path(tag = "audit", security(("bearer" = ["admin"])), params(AuditQuery), responses((status = 200, body = AuditList), AdminErrors))]
+#[utoipa::path(tag = "audit", security(("bearer" = ["admin"])), params(AuditQuery), responses((status = 200, body = AuditList), (status = 304, description = "`If-None-Match` matches the page's current ETag"), AdminErrors))]
 #[get("/audit")]
 pub async fn list_audit(
     req: HttpRequest,

@@ -339,6 +339,7 @@ pub struct OfficeListQuery {
     /// Offices supervised by this office (id or slug).
     pub parent: Option<String>,
     /// Only offices changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
+    #[serde(default, deserialize_with = "crate::validate::rfc3339")]
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived offices as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,

@@ -297,6 +297,7 @@ pub struct ReleaseListQuery {
     /// Releases in which someone appears in this role.
     pub role: Option<Role>,
     /// Only releases changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
+    #[serde(default, deserialize_with = "crate::validate::rfc3339")]
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived releases as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,

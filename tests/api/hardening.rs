@@ -707,3 +707,51 @@ async fn every_writer_escapes_hostile_values_and_parsers_read_them_back() {
         );
     }
 }
+
+/// What the hostile-input suite (`.ci/hostile`) found, each pinned here.
+#[tokio::test]
+async fn forged_cursors_odd_preconditions_and_oversized_lists_are_refused() {
+    let app = spawn_app().await;
+    // base64url("k1:\0"): a NUL made PostgreSQL answer 500.
+    let forged = app.get("/api/v1/people?cursor=azE6AA").await;
+    let non_ascii_if_match = app
+        .client
+        .patch(app.url("/api/v1/people/jorge-gallo"))
+        .header(
+            "If-Match",
+            reqwest::header::HeaderValue::from_bytes(b"\"999\"\xe2\x80\xa8").unwrap(),
+        )
+        .json(&json!({"job_title": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let duplicated_topics = app
+        .post(
+            "/api/v1/people",
+            &json!({"full_name": "Many Topics", "topics": vec!["same"; 51]}),
+        )
+        .await;
+    let signed_year = app
+        .get("/api/v1/people?updated_since=-0001-01-01T00:00:00Z")
+        .await;
+    // A write that matched If-None-Match has happened: 200, never 304.
+    let written = app
+        .client
+        .patch(app.url("/api/v1/people/jorge-gallo"))
+        .header("If-None-Match", "*")
+        .json(&json!({"job_title": "Changed with If-None-Match"}))
+        .send()
+        .await
+        .unwrap();
+
+    let problem = assert_problem(forged, 400, "bad-request").await;
+    assert_eq!(failing_fields(&problem), vec!["cursor"]);
+    let problem = assert_problem(non_ascii_if_match, 400, "bad-request").await;
+    assert_eq!(failing_fields(&problem), vec!["If-Match"]);
+    let problem = assert_problem(duplicated_topics, 422, "validation-failed").await;
+    assert_eq!(failing_fields(&problem), vec!["topics"]);
+    assert_eq!(signed_year.status(), 400);
+    assert_eq!(written.status(), 200);
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["job_title"], "Changed with If-None-Match");
+}
