@@ -8,7 +8,6 @@
 
 use diesel::prelude::*;
 
-use crate::appearances::model::AppearanceInput;
 use crate::audit::Actor;
 use crate::contact_points::model::ContactPoint;
 use crate::db::schema::{contact_points, people};
@@ -16,6 +15,7 @@ use crate::db::{DbConn, now, write_transaction};
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeInput, OfficeKind};
 use crate::people::model::{Person, Role};
+use crate::releases::model::AppearanceInput;
 use crate::releases::model::ReleaseInput;
 use crate::search::{self, Table};
 
@@ -457,7 +457,12 @@ fn generate_releases(
                 position: None,
             };
             // The same person drawn for both roles is still two appearances.
-            crate::appearances::db::insert_in_transaction(conn, &Actor::cli(), &release.id, input)?;
+            crate::releases::db::insert_appearance_in_transaction(
+                conn,
+                &Actor::cli(),
+                &release.id,
+                input,
+            )?;
             counts.appearances += 1;
         }
         counts.releases += 1;

@@ -1,6 +1,5 @@
 //! pressdir: a media-contact directory served as a typed REST API.
 
-pub mod appearances;
 pub mod audit;
 pub mod config;
 pub mod contact_points;

@@ -143,9 +143,9 @@ pub fn restore(conn: &mut DbConn, actor: &Actor, kind: Kind, key: &str) -> Resul
                 )?;
             }
             Kind::Appearance => {
-                let current: crate::appearances::model::Appearance = appearances::table
+                let current: crate::releases::model::Appearance = appearances::table
                     .find(key)
-                    .select(crate::appearances::model::Appearance::as_select())
+                    .select(crate::releases::model::Appearance::as_select())
                     .first(conn)
                     .optional()?
                     .ok_or_else(|| ApiError::not_found("appearance", key))?;

@@ -17,7 +17,6 @@ use diesel::prelude::*;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{FORMAT, ImportSummary, VERSION};
-use crate::appearances::model::{Appearance, AppearanceInput};
 use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
@@ -25,6 +24,7 @@ use crate::db::{DbConn, write_transaction};
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput, office_search_text};
 use crate::people::model::{Person, PersonInput, Role};
+use crate::releases::model::{Appearance, AppearanceInput};
 use crate::releases::model::{Release, ReleaseInput, release_search_text};
 use crate::search::{self, Table};
 

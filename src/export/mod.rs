@@ -14,13 +14,13 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::appearances::model::Appearance;
 use crate::contact_points::model::ContactPoint;
 use crate::db::DbConn;
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
 use crate::error::ApiError;
 use crate::offices::model::Office;
 use crate::people::model::Person;
+use crate::releases::model::Appearance;
 use crate::releases::model::Release;
 
 pub const FORMAT: &str = "pressdir-export";

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::extract::{ExtractedContact, Extraction, extract};
-use crate::appearances::model::AppearanceInput;
 use crate::audit::Actor;
 use crate::contact_points::db::Owner;
 use crate::contact_points::db::Unreadable;
@@ -20,6 +19,7 @@ use crate::db::{DbConn, now, write_transaction};
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeInput, OfficeKind};
 use crate::people::model::{Person, PersonInput, Role};
+use crate::releases::model::AppearanceInput;
 use crate::releases::model::{ReleaseInput, ReleaseResponse};
 use crate::text::fold;
 use crate::validate::{self as rules};
@@ -549,7 +549,7 @@ pub fn ingest_in_transaction(
         if !linked.insert((person.id.clone(), appearance.role.as_str())) {
             continue;
         }
-        let created = crate::appearances::db::insert_in_transaction(
+        let created = crate::releases::db::insert_appearance_in_transaction(
             run.conn,
             run.actor,
             &release.id,

@@ -5,12 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::db;
 use super::model::{ReleaseInput, ReleaseList, ReleaseListQuery, ReleasePatch};
-use crate::appearances::model::{PersonAppearanceList, PersonReleasesQuery};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::{self, JsonBody, QueryParams, ReadPool};
 use crate::openapi::{ArchiveErrors, CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 use crate::paging::{PageRequest, Precondition};
+use crate::releases::model::{PersonAppearanceList, PersonReleasesQuery};
 
 /// List releases.
 ///
@@ -175,9 +175,9 @@ pub async fn list_person_releases(
     let body = pool
         .run(move |conn| {
             let person = crate::people::db::find_person(conn, &id, false)?;
-            Ok(PersonAppearanceList::from(
-                crate::appearances::db::for_person(conn, &person.id, query.role, &page)?,
-            ))
+            Ok(PersonAppearanceList::from(crate::releases::db::for_person(
+                conn, &person.id, query.role, &page,
+            )?))
         })
         .await?;
     Ok(http::list(&req, &body, body.next_cursor.as_deref()))

@@ -1,5 +1,6 @@
 //! Press releases.
 
+pub mod appearances;
 pub mod db;
 pub mod handlers;
 pub mod model;
@@ -13,7 +14,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::get_release)
         .service(handlers::update_release)
         .service(handlers::archive_release)
-        .service(crate::appearances::handlers::list_release_appearances)
-        .service(crate::appearances::handlers::create_appearance)
+        .service(appearances::list_release_appearances)
+        .service(appearances::create_appearance)
         .service(crate::restore::restore_release);
+}
+
+/// Routes under `/appearances` (the release-scoped ones are above).
+pub fn configure_appearances(cfg: &mut ServiceConfig) {
+    cfg.service(appearances::archive_appearance)
+        .service(crate::restore::restore_appearance);
 }

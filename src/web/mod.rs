@@ -335,8 +335,7 @@ async fn person_page(
         .run(move |conn| {
             let person = crate::people::db::find_person(conn, &key, false)?;
             let page = PageRequest::largest();
-            let appearances =
-                crate::appearances::db::for_person(conn, &person.id, None, &page)?.items;
+            let appearances = crate::releases::db::for_person(conn, &person.id, None, &page)?.items;
             let person = crate::people::db::embed_one(conn, person, Audience::Public)?;
             Ok((person, appearances))
         })
