@@ -17,7 +17,7 @@ use crate::offices::model::{Office, OfficeInput, OfficeKind};
 use crate::people::model::{Person, Role};
 use crate::releases::model::AppearanceInput;
 use crate::releases::model::ReleaseInput;
-use crate::search::{self, Table};
+use crate::search::{self};
 
 /// SplitMix64: small, fast and the same on every machine.
 struct Rng(u64);
@@ -253,6 +253,12 @@ pub fn generate(conn: &mut DbConn, people_count: usize) -> Result<DemoCounts, Ap
         for n in 0..people_count {
             person_ids.push(generate_person(conn, &mut rng, n, &offices, &mut counts)?);
         }
+        // Documents once each person's contact points are in, a batch at a time.
+        crate::search::index::people_written(
+            conn,
+            &person_ids,
+            crate::search::index::Fresh::Inserted,
+        )?;
         generate_releases(conn, &mut rng, &offices, &person_ids, &mut counts)?;
         Ok(counts)
     })
@@ -308,9 +314,9 @@ fn generate_person(
     let at = now();
     let languages = vec![rng.pick(LANGUAGES).to_string(), "en".to_string()];
     let topics = vec![rng.pick(TOPICS).to_string()];
-    let mut person = Person {
+    let person = Person {
         slug: format!("{}-{}", crate::text::slugify(&full_name), n + 1),
-        name_key: crate::text::fold(&full_name),
+        name_key: String::new(),
         search_rowid: search::fts_rowid(&id),
         full_name,
         given_name: Some(given.clone()),
@@ -376,16 +382,9 @@ fn generate_person(
             archived_at: None,
         });
     }
-    let public: Vec<ContactPoint> = cps
-        .iter()
-        .filter(|c| c.visibility == "public")
-        .cloned()
-        .collect();
-    person.search_text = crate::people::db::search_text(&person, Some(office), &public);
     diesel::insert_into(people::table)
         .values(&person)
         .execute(conn)?;
-    search::index(conn, Table::People, &person.id, &person.search_text)?;
     for cp in &cps {
         diesel::insert_into(contact_points::table)
             .values(cp)

@@ -183,7 +183,8 @@ pub fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
                 people::updated_at.eq(at),
             ))
             .execute(conn)?;
-        crate::people::db::refresh_search(conn, person)?;
+        // Public values are part of the person's search document.
+        crate::search::index::contact_point_changed(conn, Some(person))?;
     }
     if let Some(office) = &cp.office_id {
         diesel::update(offices::table.find(office))

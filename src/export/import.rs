@@ -22,11 +22,11 @@ use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{ApiError, FieldError};
-use crate::offices::model::{Office, OfficeInput, office_search_text};
+use crate::offices::model::{Office, OfficeInput};
 use crate::people::model::{Person, PersonInput, Role};
 use crate::releases::model::{Appearance, AppearanceInput};
-use crate::releases::model::{Release, ReleaseInput, release_search_text};
-use crate::search::{self, Table};
+use crate::releases::model::{Release, ReleaseInput};
+use crate::search::{self};
 
 /// Rows written per statement (well under both backends' limits on bound
 /// parameters: about 20 columns a row).
@@ -763,6 +763,7 @@ impl Known {
 }
 
 /// Updates the row with this id, or inserts it.
+/// Gives whether the row existed (was updated).
 macro_rules! upsert {
     ($conn:expr, $table:ident, $row:expr) => {{
         let updated = diesel::update($table::table.find(&$row.id))
@@ -773,6 +774,7 @@ macro_rules! upsert {
                 .values($row)
                 .execute($conn)?;
         }
+        updated > 0
     }};
 }
 
@@ -850,7 +852,10 @@ fn parents_first(all: &[Office]) -> (Vec<(usize, &Office)>, Vec<usize>) {
 struct Writer<'a> {
     known: Known,
     errors: Problems,
-    office_search: HashMap<String, String>,
+    offices_inserted: Vec<String>,
+    offices_updated: Vec<String>,
+    releases_inserted: Vec<String>,
+    releases_updated: Vec<String>,
     people: Vec<Person>,
     contact_points: Vec<ContactPoint>,
     appearances: Vec<Appearance>,
@@ -881,13 +886,14 @@ impl Writer<'_> {
             if !self.writing() {
                 continue;
             }
+            // The search module writes the documents once the rows are in.
             let mut row = office.clone();
-            row.search_text = office_search_text(&OfficeInput::from(office));
-            row.name_key = crate::text::fold(&row.name);
             row.search_rowid = search::fts_rowid(&row.id);
-            upsert!(conn, offices, &row);
-            search::index(conn, Table::Offices, &row.id, &row.search_text)?;
-            self.office_search.insert(row.id.clone(), row.search_text);
+            if upsert!(conn, offices, &row) {
+                self.offices_updated.push(row.id);
+            } else {
+                self.offices_inserted.push(row.id);
+            }
         }
         self.summary.offices = all.len();
         Ok(())
@@ -899,7 +905,6 @@ impl Writer<'_> {
             Row::Office(_) => {}
             Row::Person(mut person) => {
                 self.summary.people += 1;
-                person.name_key = crate::text::fold(&person.full_name);
                 person.search_rowid = search::fts_rowid(&person.id);
                 self.people.push(person);
             }
@@ -910,18 +915,12 @@ impl Writer<'_> {
             Row::Release(mut release) => {
                 self.summary.releases += 1;
                 if self.writing() {
-                    let office_text = release
-                        .office_id
-                        .as_ref()
-                        .and_then(|id| self.office_search.get(id))
-                        .cloned()
-                        .or_else(|| existing_office_search(conn, release.office_id.as_ref()));
-                    release.search_text =
-                        release_search_text(&ReleaseInput::from(&release), office_text.as_deref());
-                    release.name_key = crate::text::fold(&release.title);
                     release.search_rowid = search::fts_rowid(&release.id);
-                    upsert!(conn, releases, &release);
-                    search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+                    if upsert!(conn, releases, &release) {
+                        self.releases_updated.push(release.id);
+                    } else {
+                        self.releases_inserted.push(release.id);
+                    }
                 }
             }
             Row::Appearance(a) => {
@@ -963,16 +962,6 @@ impl Writer<'_> {
     }
 }
 
-/// The search text of an office already in the database (for a release
-/// whose office the document does not list).
-fn existing_office_search(conn: &mut DbConn, id: Option<&String>) -> Option<String> {
-    offices::table
-        .find(id?)
-        .select(offices::search_text)
-        .first(conn)
-        .ok()
-}
-
 /// Imports the document in `path` in one transaction; nothing is written
 /// when anything is wrong, and every problem is reported with its path.
 pub fn import_file(
@@ -1007,7 +996,10 @@ fn write_all(
     let mut writer = Writer {
         known,
         errors: std::mem::take(&mut listed.errors),
-        office_search: HashMap::new(),
+        offices_inserted: vec![],
+        offices_updated: vec![],
+        releases_inserted: vec![],
+        releases_updated: vec![],
         people: vec![],
         contact_points: vec![],
         appearances: vec![],
@@ -1038,12 +1030,18 @@ fn write_all(
     }
     std::mem::take(&mut writer.errors).into_result()?;
     tracing::info!(elapsed = ?started.elapsed(), "import: rows written");
-    // People's search documents need their offices and contact points in place.
-    for chunk in writer.people_inserted.chunks(BATCH) {
-        crate::people::db::refresh_search_of_ids(conn, chunk, true)?;
-    }
-    for chunk in writer.people_updated.chunks(BATCH) {
-        crate::people::db::refresh_search_of_ids(conn, chunk, false)?;
+    // Documents once every row is in: people's and releases' hold their
+    // office's text, people's their contact values. An office that changed
+    // also rewrites those of its people and releases the document left alone.
+    use crate::search::index::{self as search_index, Fresh};
+    search_index::offices_written(conn, &writer.offices_inserted, Fresh::Inserted)?;
+    search_index::offices_written(conn, &writer.offices_updated, Fresh::Existing)?;
+    search_index::people_written(conn, &writer.people_inserted, Fresh::Inserted)?;
+    search_index::people_written(conn, &writer.people_updated, Fresh::Existing)?;
+    search_index::releases_written(conn, &writer.releases_inserted, Fresh::Inserted)?;
+    search_index::releases_written(conn, &writer.releases_updated, Fresh::Existing)?;
+    for office in &writer.offices_updated {
+        search_index::office_changed(conn, office, Fresh::Existing)?;
     }
     tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
     crate::audit::record(

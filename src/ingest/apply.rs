@@ -15,10 +15,11 @@ use crate::contact_points::db::Owner;
 use crate::contact_points::db::Unreadable;
 use crate::contact_points::model::{ContactKind, ContactPointInput, canonical_value};
 use crate::db::schema::{contact_points, offices, people, releases};
-use crate::db::{DbConn, now, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeInput, OfficeKind};
-use crate::people::model::{Person, PersonInput, Role};
+use crate::paging::Precondition;
+use crate::people::model::{Person, PersonInput, PersonPatch, Role};
 use crate::releases::model::AppearanceInput;
 use crate::releases::model::{ReleaseInput, ReleaseResponse};
 use crate::text::fold;
@@ -242,27 +243,30 @@ impl Run<'_> {
         if let Some(id) = found {
             let person = crate::people::db::find_person(self.conn, &id, false)?;
             if let (None, Some(title)) = (&person.job_title, title) {
-                // A title as printed fills an empty job title; it never replaces one.
-                diesel::update(people::table.find(&person.id))
-                    .set((
-                        people::job_title.eq(title),
-                        people::version.eq(people::version + 1),
-                        people::updated_at.eq(now()),
-                    ))
-                    .execute(self.conn)?;
-                crate::people::db::refresh_search(self.conn, &person.id)?;
-                self.note("updated", "person", &person.id, &person.full_name);
-                let updated = crate::people::db::find_person(self.conn, &id, false)?;
-                crate::audit::record(
+                // A title as printed fills an empty job title; it never
+                // replaces one. Through the people's own update: version,
+                // updated_at, search document and audit row.
+                let patch = PersonPatch {
+                    job_title: Some(Some(title.to_string())),
+                    ..PersonPatch::default()
+                };
+                match crate::people::db::update_person(
                     self.conn,
                     self.actor,
-                    "update",
-                    "person",
-                    &id,
-                    Some(&person),
-                    Some(&updated),
-                )?;
-                return Ok(updated);
+                    &person.id,
+                    patch,
+                    &Precondition::None,
+                ) {
+                    Ok(updated) => {
+                        self.note("updated", "person", &person.id, &person.full_name);
+                        return Ok(updated);
+                    }
+                    Err(ApiError::Validation(_)) => self.warnings.push(format!(
+                        "Left {}'s job title empty: the title as printed breaks the rules for titles.",
+                        person.full_name
+                    )),
+                    Err(other) => return Err(other),
+                }
             }
             self.note("matched", "person", &person.id, &person.full_name);
             return Ok(person);

@@ -2,9 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::model::{
-    Office, OfficeChanges, OfficeInput, OfficeListQuery, OfficePatch, office_search_text,
-};
+use super::model::{Office, OfficeChanges, OfficeInput, OfficeListQuery, OfficePatch};
 use crate::audit::Actor;
 use crate::db::schema::{offices, people};
 use crate::db::{
@@ -12,6 +10,7 @@ use crate::db::{
 };
 use crate::error::{ApiError, FieldError};
 use crate::paging::{Page, PageRequest, Precondition};
+use crate::search::index::Fresh;
 use crate::search::{self, SearchQuery, Table};
 
 /// One office by id or slug; archived offices only when asked for.
@@ -286,9 +285,10 @@ pub fn insert_in_transaction(
             &id,
         )?;
         let at = now();
+        // The search module writes the document and its keys.
         let office = Office {
-            search_text: office_search_text(&input),
-            name_key: crate::text::fold(&input.name),
+            search_text: String::new(),
+            name_key: String::new(),
             search_rowid: search::fts_rowid(&id),
             id,
             slug,
@@ -309,7 +309,8 @@ pub fn insert_in_transaction(
         diesel::insert_into(offices::table)
             .values(&office)
             .execute(conn)?;
-        search::index(conn, Table::Offices, &office.id, &office.search_text)?;
+        search::index::office_changed(conn, &office.id, Fresh::Inserted)?;
+        let office = find_office(conn, &office.id, true)?;
         crate::audit::record(
             conn,
             actor,
@@ -343,8 +344,6 @@ pub fn update_office(
             &current.id,
         )?;
         let changes = OfficeChanges {
-            search_text: office_search_text(&input),
-            name_key: crate::text::fold(&input.name),
             slug,
             name: input.name,
             kind: input.kind.as_str().into(),
@@ -369,10 +368,10 @@ pub fn update_office(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
+        // Its people's and releases' documents hold its text: the search
+        // module rewrites them too.
+        search::index::office_changed(conn, &current.id, Fresh::Existing)?;
         let office = find_office(conn, &current.id, true)?;
-        search::index(conn, Table::Offices, &office.id, &office.search_text)?;
-        // People embed their office in their search document.
-        crate::people::db::refresh_search_for_office(conn, &office.id)?;
         crate::audit::record(
             conn,
             actor,

@@ -94,9 +94,6 @@ pub struct OfficeChanges {
     pub timezone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
-    pub search_text: String,
-    /// The folded name, for ranking.
-    pub name_key: String,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -343,24 +340,4 @@ pub struct OfficeListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived offices as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,
-}
-
-/// The search document of an office.
-pub fn office_search_text(input: &OfficeInput) -> String {
-    let country_name = input
-        .country_code
-        .as_deref()
-        .and_then(|code| isocountry::CountryCode::for_alpha2(code).ok())
-        .map(|c| c.name());
-    crate::text::search_document(
-        &input.name,
-        [
-            input.city.as_deref(),
-            input.country_code.as_deref(),
-            country_name,
-            input.region.as_deref(),
-        ]
-        .into_iter()
-        .flatten(),
-    )
 }

@@ -9,7 +9,7 @@ use super::model::{
 };
 use crate::audit::Actor;
 use crate::contact_points::db::{Audience, for_people};
-use crate::contact_points::model::{ContactPoint, ContactPointResponse};
+use crate::contact_points::model::ContactPointResponse;
 use crate::db::schema::{appearances, offices, people};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, lower, new_id, now, write_transaction,
@@ -17,6 +17,7 @@ use crate::db::{
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
+use crate::search::index::Fresh;
 use crate::search::{self, SearchQuery, Table};
 
 pub fn find_person(
@@ -271,12 +272,13 @@ pub fn insert_in_transaction(
     )?;
     let at = now();
     let search_rowid = search::fts_rowid(&id);
-    let mut person = Person {
+    // The search module writes the document and its keys.
+    let person = Person {
         id,
         slug,
         languages: json_list(&input.languages),
         topics: json_list(&input.topics),
-        name_key: crate::text::fold(&input.full_name),
+        name_key: String::new(),
         search_rowid,
         full_name: input.full_name,
         given_name: input.given_name,
@@ -290,12 +292,11 @@ pub fn insert_in_transaction(
         version: 1,
         archived_at: None,
     };
-    // A new person has no contact points yet.
-    person.search_text = search_text(&person, office.as_ref(), &[]);
     diesel::insert_into(people::table)
         .values(&person)
         .execute(conn)?;
-    search::index(conn, Table::People, &person.id, &person.search_text)?;
+    search::index::person_changed(conn, &person.id, Fresh::Inserted)?;
+    let person = find_person(conn, &person.id, true)?;
     crate::audit::record(
         conn,
         actor,
@@ -351,7 +352,7 @@ pub fn update_person(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        refresh_search(conn, &current.id)?;
+        search::index::person_changed(conn, &current.id, Fresh::Existing)?;
         let person = find_person(conn, &current.id, true)?;
         crate::audit::record(
             conn,
@@ -402,122 +403,4 @@ pub fn archive_person(
         )?;
         Ok(())
     })
-}
-
-/// Recomputes a person's search document from the person, their office and
-/// their public contact points (internal numbers must not be findable).
-pub fn refresh_search(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
-    let person: Person = people::table
-        .find(person_id)
-        .select(Person::as_select())
-        .first(conn)?;
-    refresh_search_of(conn, vec![person])
-}
-
-/// Refreshes everyone at an office after the office changed.
-pub fn refresh_search_for_office(conn: &mut DbConn, office_id: &str) -> QueryResult<()> {
-    let people: Vec<Person> = people::table
-        .filter(people::office_id.eq(office_id))
-        .select(Person::as_select())
-        .load(conn)?;
-    refresh_search_of(conn, people)
-}
-
-/// Writes the search documents of these people (an import's batch);
-/// `inserted` when none of them had one before.
-pub fn refresh_search_of_ids(conn: &mut DbConn, ids: &[String], inserted: bool) -> QueryResult<()> {
-    let people: Vec<Person> = people::table
-        .filter(people::id.eq_any(ids))
-        .select(Person::as_select())
-        .load(conn)?;
-    write_search_documents(conn, people, inserted)
-}
-
-fn refresh_search_of(conn: &mut DbConn, people: Vec<Person>) -> QueryResult<()> {
-    write_search_documents(conn, people, false)
-}
-
-/// Offices and public contact points are loaded once for the whole set.
-fn write_search_documents(
-    conn: &mut DbConn,
-    people: Vec<Person>,
-    inserted: bool,
-) -> QueryResult<()> {
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
-    let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
-    let offices: HashMap<String, Office> = crate::offices::db::offices_by_id(conn, &office_ids)?
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
-    let mut contacts: HashMap<String, Vec<ContactPoint>> = HashMap::new();
-    for cp in for_people(conn, &ids, Audience::Public)? {
-        contacts
-            .entry(cp.person_id.clone().unwrap_or_default())
-            .or_default()
-            .push(cp);
-    }
-    let documents: Vec<(&Person, String)> = people
-        .iter()
-        .map(|person| {
-            let office = person.office_id.as_ref().and_then(|id| offices.get(id));
-            let own = contacts
-                .get(&person.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            (person, search_text(person, office, own))
-        })
-        .collect();
-    if let DbConn::Pg(c) = conn {
-        // One statement for the set: a round trip per person made bulk
-        // imports three times slower.
-        use diesel::sql_types::{Array, Text};
-        let ids: Vec<&str> = documents.iter().map(|(p, _)| p.id.as_str()).collect();
-        let texts: Vec<&str> = documents.iter().map(|(_, t)| t.as_str()).collect();
-        let name_keys: Vec<String> = documents
-            .iter()
-            .map(|(p, _)| crate::text::fold(&p.full_name))
-            .collect();
-        diesel::sql_query(
-            "UPDATE people SET search_text = v.search_text, name_key = v.name_key \
-             FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, search_text, name_key) \
-             WHERE people.id = v.id",
-        )
-        .bind::<Array<Text>, _>(ids)
-        .bind::<Array<Text>, _>(texts)
-        .bind::<Array<Text>, _>(name_keys)
-        .execute(c)?;
-        return Ok(());
-    }
-    for (person, text) in &documents {
-        diesel::update(people::table.find(&person.id))
-            .set((
-                people::search_text.eq(text),
-                people::name_key.eq(crate::text::fold(&person.full_name)),
-            ))
-            .execute(conn)?;
-        if inserted {
-            search::index_inserted(conn, Table::People, &person.id, text)?;
-        } else {
-            search::index(conn, Table::People, &person.id, text)?;
-        }
-    }
-    Ok(())
-}
-
-pub fn search_text(person: &Person, office: Option<&Office>, contacts: &[ContactPoint]) -> String {
-    let languages = person.language_list();
-    let topics = person.topic_list();
-    let mut fields: Vec<&str> = vec![];
-    fields.extend(person.job_title.as_deref());
-    fields.extend(languages.iter().map(String::as_str));
-    fields.extend(topics.iter().map(String::as_str));
-    if let Some(office) = office {
-        fields.push(&office.search_text);
-    }
-    // Canonical values only: phone queries are read as digits, which the
-    // E.164 form holds whatever the display's spacing.
-    for cp in contacts {
-        fields.push(&cp.value);
-    }
-    crate::text::search_document(&person.full_name, fields)
 }

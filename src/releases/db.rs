@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use super::model::{
     Appearance, AppearanceInput, AppearanceResponse, PersonAppearance, Release, ReleaseChanges,
     ReleaseInput, ReleaseListQuery, ReleasePatch, ReleaseResponse, ReleaseSummary,
-    release_search_text,
 };
 use crate::audit::Actor;
 use crate::db::schema::{appearances, offices, people, releases};
@@ -19,6 +18,7 @@ use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
 use crate::people::model::{Person, PersonSummary, Role};
+use crate::search::index::Fresh;
 use crate::search::{self, SearchQuery, Table};
 use validator::Validate;
 
@@ -280,9 +280,10 @@ pub fn insert_in_transaction(
         &id,
     )?;
     let at = now();
+    // The search module writes the document and its keys.
     let release = Release {
-        search_text: release_search_text(&input, office.as_ref().map(|o| o.search_text.as_str())),
-        name_key: crate::text::fold(&input.title),
+        search_text: String::new(),
+        name_key: String::new(),
         search_rowid: search::fts_rowid(&id),
         id,
         slug,
@@ -302,7 +303,8 @@ pub fn insert_in_transaction(
     diesel::insert_into(releases::table)
         .values(&release)
         .execute(conn)?;
-    search::index(conn, Table::Releases, &release.id, &release.search_text)?;
+    search::index::release_changed(conn, &release.id, Fresh::Inserted)?;
+    let release = find_release(conn, &release.id, true)?;
     crate::audit::record(
         conn,
         actor,
@@ -335,11 +337,6 @@ pub fn update_release(
             &current.id,
         )?;
         let changes = ReleaseChanges {
-            search_text: release_search_text(
-                &input,
-                office.as_ref().map(|o| o.search_text.as_str()),
-            ),
-            name_key: crate::text::fold(&input.title),
             slug,
             title: input.title,
             dateline: input.dateline,
@@ -363,8 +360,8 @@ pub fn update_release(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
+        search::index::release_changed(conn, &current.id, Fresh::Existing)?;
         let release = find_release(conn, &current.id, true)?;
-        search::index(conn, Table::Releases, &release.id, &release.search_text)?;
         crate::audit::record(
             conn,
             actor,

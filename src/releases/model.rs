@@ -61,9 +61,6 @@ pub struct ReleaseChanges {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
-    pub search_text: String,
-    /// The folded name, for ranking.
-    pub name_key: String,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -300,20 +297,6 @@ pub struct ReleaseListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived releases as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,
-}
-
-/// The search document of a release.
-pub fn release_search_text(input: &ReleaseInput, office_search_text: Option<&str>) -> String {
-    crate::text::search_document(
-        &input.title,
-        [
-            input.dateline.as_deref(),
-            input.summary.as_deref(),
-            office_search_text,
-        ]
-        .into_iter()
-        .flatten(),
-    )
 }
 
 // Appearances: a person in a release, in a role. They belong to their

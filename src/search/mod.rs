@@ -4,6 +4,7 @@
 //! matches `search_text` with LIKE, served by a pg_trgm GIN index.
 
 pub mod handlers;
+pub mod index;
 
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
@@ -21,7 +22,7 @@ pub enum Table {
 }
 
 impl Table {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Self::Offices => "offices",
             Self::People => "people",
@@ -234,23 +235,18 @@ pub fn fts_rowid(id: &str) -> i64 {
 
 /// Keeps the full-text index in step with a row's `search_text`. Call it in
 /// the transaction that writes the row.
-pub fn index(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
+fn fts_replace(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
     if let DbConn::Sqlite(_) = conn {
         diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", table.fts()))
             .bind::<diesel::sql_types::BigInt, _>(fts_rowid(id))
             .execute(conn)?;
     }
-    index_inserted(conn, table, id, search_text)
+    fts_insert(conn, table, id, search_text)
 }
 
 /// Indexes a row that has no full-text entry yet (just inserted): skipping
 /// the delete more than halves the cost of a bulk import.
-pub fn index_inserted(
-    conn: &mut DbConn,
-    table: Table,
-    id: &str,
-    search_text: &str,
-) -> QueryResult<()> {
+fn fts_insert(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
     if let DbConn::Sqlite(_) = conn {
         diesel::sql_query(format!(
             "INSERT INTO {} (rowid, search_text) VALUES (?, ?)",
@@ -279,7 +275,7 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
                 offices::search_rowid.eq(fts_rowid(&id)),
             ))
             .execute(conn)?;
-        index(conn, Table::Offices, &id, &text)?;
+        fts_replace(conn, Table::Offices, &id, &text)?;
         done += 1;
     }
     let rows: Vec<(String, String, String)> = people::table
@@ -293,7 +289,7 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
                 people::search_rowid.eq(fts_rowid(&id)),
             ))
             .execute(conn)?;
-        index(conn, Table::People, &id, &text)?;
+        fts_replace(conn, Table::People, &id, &text)?;
         done += 1;
     }
     let rows: Vec<(String, String, String)> = releases::table
@@ -307,7 +303,7 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
                 releases::search_rowid.eq(fts_rowid(&id)),
             ))
             .execute(conn)?;
-        index(conn, Table::Releases, &id, &text)?;
+        fts_replace(conn, Table::Releases, &id, &text)?;
         done += 1;
     }
     Ok(done)
