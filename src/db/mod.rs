@@ -282,7 +282,17 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Sqlite(c) => {
+            let nested = AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()
+                .is_ok_and(|depth| depth.is_some());
+            if nested {
+                // Inside another write (ingestion updating a person): a savepoint.
+                AnsiTransactionManager::begin_transaction(c)?
+            } else {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
+        }
         DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {

@@ -763,50 +763,127 @@ impl Known {
 }
 
 /// Updates the row with this id, or inserts it.
-/// Gives whether the row existed (was updated).
-macro_rules! upsert {
-    ($conn:expr, $table:ident, $row:expr) => {{
-        let updated = diesel::update($table::table.find(&$row.id))
-            .set($row)
-            .execute($conn)?;
-        if updated == 0 {
-            diesel::insert_into($table::table)
-                .values($row)
-                .execute($conn)?;
-        }
-        updated > 0
-    }};
+/// How rows already in the database are met (see the README's import
+/// semantics): into an empty database every row keeps its version and
+/// timestamps (the lossless round trip); over existing data a row that
+/// differs gets the next version and a new `updated_at`, a new row a new
+/// `updated_at` (so that `updated_since` shows both), and an identical row
+/// is not touched at all. Changes over existing data are audited one by one.
+struct Stamp<'a> {
+    into_empty: bool,
+    at: chrono::NaiveDateTime,
+    actor: &'a Actor,
 }
 
-/// Updates the rows whose ids exist and inserts the others in one statement
+/// The columns of an exported row that carry its history, not its content.
+trait Versioned: serde::Serialize {
+    fn version(&self) -> i64;
+    fn created_at(&self) -> chrono::NaiveDateTime;
+    fn restamp(
+        &mut self,
+        version: i64,
+        created_at: chrono::NaiveDateTime,
+        updated_at: chrono::NaiveDateTime,
+    );
+}
+
+macro_rules! versioned {
+    ($($type:ty),*) => {$(
+        impl Versioned for $type {
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn created_at(&self) -> chrono::NaiveDateTime {
+                self.created_at
+            }
+            fn restamp(&mut self, version: i64, created_at: chrono::NaiveDateTime, updated_at: chrono::NaiveDateTime) {
+                self.version = version;
+                self.created_at = created_at;
+                self.updated_at = updated_at;
+            }
+        }
+    )*};
+}
+versioned!(Office, Person, ContactPoint, Release, Appearance);
+
+/// Whether two states of a row say the same (history columns aside; the
+/// search columns are never serialised).
+fn same_content<T: Versioned>(a: &T, b: &T) -> bool {
+    let content = |row: &T| {
+        let mut value = serde_json::to_value(row).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            for history in ["version", "created_at", "updated_at"] {
+                object.remove(history);
+            }
+        }
+        value
+    };
+    content(a) == content(b)
+}
+
+/// Writes a batch of one kind of row by the rules of [`Stamp`]: updates
+/// the rows that exist and differ, inserts the others in one statement
 /// (batch inserts do not compile through the multi-connection, hence the
-/// match). Gives the ids inserted and the ids updated.
+/// match). Gives the ids inserted and the ids changed.
 macro_rules! upsert_batch {
-    ($conn:expr, $table:ident, $rows:expr) => {{
-        let rows = $rows;
-        let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
-        let existing: HashSet<String> = $table::table
+    ($conn:expr, $stamp:expr, $table:ident, $type:ty, $entity:expr, $rows:expr) => {{
+        let stamp: &Stamp = $stamp;
+        let mut rows: Vec<$type> = $rows;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let existing: HashMap<String, $type> = $table::table
             .filter($table::id.eq_any(&ids))
-            .select($table::id)
-            .load::<String>($conn)?
+            .select(<$type>::as_select())
+            .load::<$type>($conn)?
             .into_iter()
+            .map(|row| (row.id.clone(), row))
             .collect();
-        let (updates, inserts): (Vec<_>, Vec<_>) =
-            rows.iter().partition(|r| existing.contains(&r.id));
-        for row in &updates {
-            diesel::update($table::table.find(&row.id))
-                .set(*row)
-                .execute($conn)?;
+        let mut inserts: Vec<$type> = vec![];
+        let mut updated: Vec<String> = vec![];
+        for mut row in rows.drain(..) {
+            match existing.get(&row.id) {
+                Some(before) if same_content(before, &row) => {}
+                Some(before) => {
+                    row.restamp(before.version() + 1, before.created_at(), stamp.at);
+                    diesel::update($table::table.find(&row.id))
+                        .set(&row)
+                        .execute($conn)?;
+                    crate::audit::record(
+                        $conn,
+                        stamp.actor,
+                        "update",
+                        $entity,
+                        &row.id,
+                        Some(before),
+                        Some(&row),
+                    )?;
+                    updated.push(row.id.clone());
+                }
+                None => {
+                    if !stamp.into_empty {
+                        let (version, created_at) = (row.version(), row.created_at());
+                        row.restamp(version, created_at, stamp.at);
+                        crate::audit::record(
+                            $conn,
+                            stamp.actor,
+                            "create",
+                            $entity,
+                            &row.id,
+                            None,
+                            Some(&row),
+                        )?;
+                    }
+                    inserts.push(row);
+                }
+            }
         }
         let inserted: Vec<String> = inserts.iter().map(|r| r.id.clone()).collect();
-        let updated: Vec<String> = updates.iter().map(|r| r.id.clone()).collect();
         if !inserts.is_empty() {
             match $conn {
                 DbConn::Pg(c) => diesel::insert_into($table::table)
-                    .values(inserts)
+                    .values(&inserts)
                     .execute(c)?,
                 DbConn::Sqlite(c) => diesel::insert_into($table::table)
-                    .values(inserts)
+                    .values(&inserts)
                     .execute(c)?,
             };
         }
@@ -862,6 +939,7 @@ struct Writer<'a> {
     /// Whose search documents are written last, once their contact points are in.
     people_inserted: Vec<String>,
     people_updated: Vec<String>,
+    stamp: Stamp<'a>,
     summary: &'a mut ImportSummary,
 }
 
@@ -889,11 +967,10 @@ impl Writer<'_> {
             // The search module writes the documents once the rows are in.
             let mut row = office.clone();
             row.search_rowid = search::fts_rowid(&row.id);
-            if upsert!(conn, offices, &row) {
-                self.offices_updated.push(row.id);
-            } else {
-                self.offices_inserted.push(row.id);
-            }
+            let (inserted, updated) =
+                upsert_batch!(conn, &self.stamp, offices, Office, "office", vec![row]);
+            self.offices_inserted.extend(inserted);
+            self.offices_updated.extend(updated);
         }
         self.summary.offices = all.len();
         Ok(())
@@ -916,11 +993,16 @@ impl Writer<'_> {
                 self.summary.releases += 1;
                 if self.writing() {
                     release.search_rowid = search::fts_rowid(&release.id);
-                    if upsert!(conn, releases, &release) {
-                        self.releases_updated.push(release.id);
-                    } else {
-                        self.releases_inserted.push(release.id);
-                    }
+                    let (inserted, updated) = upsert_batch!(
+                        conn,
+                        &self.stamp,
+                        releases,
+                        Release,
+                        "release",
+                        vec![release]
+                    );
+                    self.releases_inserted.extend(inserted);
+                    self.releases_updated.extend(updated);
                 }
             }
             Row::Appearance(a) => {
@@ -944,19 +1026,50 @@ impl Writer<'_> {
         let dependents_due =
             self.contact_points.len() >= at_least || self.appearances.len() >= at_least;
         if self.people.len() >= at_least || (dependents_due && !self.people.is_empty()) {
-            let (inserted, updated) = upsert_batch!(conn, people, std::mem::take(&mut self.people));
+            let (inserted, updated) = upsert_batch!(
+                conn,
+                &self.stamp,
+                people,
+                Person,
+                "person",
+                std::mem::take(&mut self.people)
+            );
             self.people_inserted.extend(inserted);
             self.people_updated.extend(updated);
         }
         if self.contact_points.len() >= at_least {
-            upsert_batch!(
+            let points = std::mem::take(&mut self.contact_points);
+            let owners: HashMap<String, ContactPoint> = points
+                .iter()
+                .map(|cp| (cp.id.clone(), cp.clone()))
+                .collect();
+            let (inserted, updated) = upsert_batch!(
                 conn,
+                &self.stamp,
                 contact_points,
-                std::mem::take(&mut self.contact_points)
+                ContactPoint,
+                "contact_point",
+                points
             );
+            // Over existing data a changed contact point changes its owner
+            // (version, updated_at) and its person's search document.
+            if !self.stamp.into_empty {
+                for id in inserted.iter().chain(&updated) {
+                    if let Some(cp) = owners.get(id) {
+                        crate::contact_points::db::touch_owner(conn, cp)?;
+                    }
+                }
+            }
         }
         if self.appearances.len() >= at_least {
-            upsert_batch!(conn, appearances, std::mem::take(&mut self.appearances));
+            upsert_batch!(
+                conn,
+                &self.stamp,
+                appearances,
+                Appearance,
+                "appearance",
+                std::mem::take(&mut self.appearances)
+            );
         }
         Ok(())
     }
@@ -992,6 +1105,9 @@ fn write_all(
     started: std::time::Instant,
 ) -> Result<ImportSummary, ApiError> {
     let known = Known::load(conn, listed)?;
+    let into_empty = offices::table.count().get_result::<i64>(conn)? == 0
+        && people::table.count().get_result::<i64>(conn)? == 0
+        && releases::table.count().get_result::<i64>(conn)? == 0;
     let mut summary = ImportSummary::default();
     let mut writer = Writer {
         known,
@@ -1005,6 +1121,11 @@ fn write_all(
         appearances: vec![],
         people_inserted: vec![],
         people_updated: vec![],
+        stamp: Stamp {
+            into_empty,
+            at: crate::db::now(),
+            actor,
+        },
         summary: &mut summary,
     };
     writer.offices(conn, &listed.offices)?;

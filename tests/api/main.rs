@@ -10,6 +10,7 @@ mod ingest;
 mod instances;
 mod limits;
 mod offices;
+mod one_door;
 mod openapi;
 mod operations;
 mod people;
