@@ -4,9 +4,9 @@
 
 use diesel::prelude::*;
 
-use super::model::{
-    ContactPoint, ContactPointInput, ContactPointPatch, Visibility, canonical_value,
-};
+use super::model::{ContactPoint, ContactPointInput, ContactPointPatch, canonical_value};
+use super::read::visible_to;
+pub use super::read::{Audience, for_people};
 use crate::audit::Actor;
 use crate::db::schema::{contact_points, offices, people};
 use crate::db::{DbConn, MultiBackend, new_id, now, write_transaction};
@@ -18,38 +18,6 @@ use crate::paging::{Page, PageRequest, Precondition};
 pub enum Owner {
     Person(String),
     Office(String),
-}
-
-/// Whether to show contact points marked `internal`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Public,
-    Internal,
-}
-
-fn visible_to(audience: Audience) -> Vec<&'static str> {
-    match audience {
-        Audience::Public => vec![Visibility::Public.as_str()],
-        Audience::Internal => vec![Visibility::Public.as_str(), Visibility::Internal.as_str()],
-    }
-}
-
-/// Active contact points of these people, visible to `audience`, primary first.
-pub fn for_people(
-    conn: &mut DbConn,
-    person_ids: &[String],
-    audience: Audience,
-) -> QueryResult<Vec<ContactPoint>> {
-    if person_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    contact_points::table
-        .filter(contact_points::person_id.eq_any(person_ids))
-        .filter(contact_points::archived_at.is_null())
-        .filter(contact_points::visibility.eq_any(visible_to(audience)))
-        .order((contact_points::is_primary.desc(), contact_points::id.asc()))
-        .select(ContactPoint::as_select())
-        .load(conn)
 }
 
 pub fn list_for_owner(
@@ -175,24 +143,12 @@ fn clear_other_primaries(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()
 
 /// Bumps the owner's version and refreshes what it derives from its contact points.
 pub fn touch_owner(conn: &mut DbConn, cp: &ContactPoint) -> QueryResult<()> {
-    let at = now();
+    // The owners' own functions: their version, updated_at and search document.
     if let Some(person) = &cp.person_id {
-        diesel::update(people::table.find(person))
-            .set((
-                people::version.eq(people::version + 1),
-                people::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        // Public values are part of the person's search document.
-        crate::search::index::contact_point_changed(conn, Some(person))?;
+        crate::people::db::touch(conn, person)?;
     }
     if let Some(office) = &cp.office_id {
-        diesel::update(offices::table.find(office))
-            .set((
-                offices::version.eq(offices::version + 1),
-                offices::updated_at.eq(at),
-            ))
-            .execute(conn)?;
+        crate::offices::db::touch(conn, office)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod db;
 pub mod handlers;
 pub mod model;
+pub mod read;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

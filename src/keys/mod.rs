@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::heade
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::contact_points::db::Audience;
+use crate::contact_points::read::Audience;
 use crate::db::DbPool;
 use crate::error::ApiError;
 

@@ -469,3 +469,15 @@ pub fn archive_office(
         Ok(())
     })
 }
+
+/// One of the office's contact points changed: the office's version and
+/// `updated_at` follow (its document holds no contact values).
+pub fn touch(conn: &mut DbConn, office_id: &str) -> QueryResult<()> {
+    diesel::update(offices::table.find(office_id))
+        .set((
+            offices::version.eq(offices::version + 1),
+            offices::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

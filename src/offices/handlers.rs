@@ -78,7 +78,7 @@ pub async fn get_office(
     if crate::formats::negotiate(&req, None) == crate::formats::Format::Jsonld {
         let (office, points) = pool
             .run(move |conn| {
-                office_with_points(conn, &id, crate::contact_points::db::Audience::Public)
+                office_with_points(conn, &id, crate::contact_points::read::Audience::Public)
             })
             .await?;
         let base = crate::formats::base_url(&req);
@@ -181,7 +181,7 @@ pub async fn get_office_vcard(
 pub(crate) fn office_with_points(
     conn: &mut crate::db::DbConn,
     key: &str,
-    audience: crate::contact_points::db::Audience,
+    audience: crate::contact_points::read::Audience,
 ) -> Result<
     (
         OfficeResponse,

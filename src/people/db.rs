@@ -8,8 +8,8 @@ use super::model::{
     Person, PersonChanges, PersonInput, PersonListQuery, PersonPatch, PersonResponse,
 };
 use crate::audit::Actor;
-use crate::contact_points::db::{Audience, for_people};
 use crate::contact_points::model::ContactPointResponse;
+use crate::contact_points::read::{Audience, for_people};
 use crate::db::schema::{appearances, offices, people};
 use crate::db::{
     DbConn, MultiBackend, SlugTable, choose_slug, is_id, lower, new_id, now, write_transaction,
@@ -403,4 +403,17 @@ pub fn archive_person(
         )?;
         Ok(())
     })
+}
+
+/// One of the person's contact points changed: the person's version,
+/// `updated_at` and search document follow (their ETag and the change
+/// feed see it).
+pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
+    diesel::update(people::table.find(person_id))
+        .set((
+            people::version.eq(people::version + 1),
+            people::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    search::index::person_changed(conn, person_id, Fresh::Existing)
 }

@@ -11,8 +11,8 @@ use actix_web::{HttpResponse, get, web};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
-use crate::contact_points::db::Audience;
 use crate::contact_points::model::{ContactKind, ContactPointResponse};
+use crate::contact_points::read::Audience;
 use crate::error::ApiError;
 use crate::http::ReadPool;
 use crate::offices::model::{OfficeResponse, OfficeSummary};

@@ -1,0 +1,41 @@
+//! Reading contact points for their owners' answers. Below `people::db`
+//! (which embeds them) and `contact_points::db` (which writes them), so
+//! the two need not import each other.
+
+use diesel::prelude::*;
+
+use super::model::{ContactPoint, Visibility};
+use crate::db::DbConn;
+use crate::db::schema::contact_points;
+
+/// Whether to show contact points marked `internal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Internal,
+}
+
+pub fn visible_to(audience: Audience) -> Vec<&'static str> {
+    match audience {
+        Audience::Public => vec![Visibility::Public.as_str()],
+        Audience::Internal => vec![Visibility::Public.as_str(), Visibility::Internal.as_str()],
+    }
+}
+
+/// Active contact points of these people, visible to `audience`, primary first.
+pub fn for_people(
+    conn: &mut DbConn,
+    person_ids: &[String],
+    audience: Audience,
+) -> QueryResult<Vec<ContactPoint>> {
+    if person_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    contact_points::table
+        .filter(contact_points::person_id.eq_any(person_ids))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .order((contact_points::is_primary.desc(), contact_points::id.asc()))
+        .select(ContactPoint::as_select())
+        .load(conn)
+}
