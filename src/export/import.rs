@@ -16,7 +16,7 @@ use std::path::Path;
 use diesel::prelude::*;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{FORMAT, ImportSummary, VERSION};
+use super::{FORMAT, ImportSummary, OLDEST_VERSION, VERSION};
 use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{appearances, contact_points, offices, people, releases};
@@ -403,13 +403,16 @@ impl Listed {
             Ok(())
         })?;
         listed.members = header.members;
-        if header.format.as_deref() != Some(FORMAT) || header.version != Some(VERSION) {
+        let readable = header
+            .version
+            .is_some_and(|v| (OLDEST_VERSION..=VERSION).contains(&v));
+        if header.format.as_deref() != Some(FORMAT) || !readable {
             listed.errors.listed.insert(
                 0,
                 FieldError::new(
                     "format",
                     "unsupported",
-                    format!("expected format {FORMAT} version {VERSION}"),
+                    format!("expected format {FORMAT}, version {OLDEST_VERSION} to {VERSION}"),
                 ),
             );
         }

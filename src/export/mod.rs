@@ -24,7 +24,11 @@ use crate::releases::model::Appearance;
 use crate::releases::model::Release;
 
 pub const FORMAT: &str = "pressdir-export";
-pub const VERSION: u32 = 1;
+/// Format 2 writes a person's `languages` and `topics` as arrays; format 1
+/// (JSON text inside a string) is still read.
+pub const VERSION: u32 = 2;
+/// The oldest format version an import still reads.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The directory, every row of every table, archived ones included.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -33,8 +37,9 @@ pub struct ExportDocument {
     /// Always `pressdir-export`.
     #[schema(max_length = 40)]
     pub format: String,
-    /// The document's version (1).
-    #[schema(minimum = 1, maximum = 1)]
+    /// The document's version: 2 (people's `languages` and `topics` as
+    /// arrays); 1 (the same as JSON text in a string) is still read.
+    #[schema(minimum = 1, maximum = 2)]
     pub version: u32,
     #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub offices: Vec<Office>,

@@ -36,7 +36,11 @@ pub struct Person {
     pub family_name: Option<String>,
     pub job_title: Option<String>,
     pub office_id: Option<String>,
+    /// Stored as JSON text; exported as an array (format 2), read from
+    /// either (format 1 wrote the text).
+    #[serde(with = "json_text_list")]
     pub languages: String,
+    #[serde(with = "json_text_list")]
     pub topics: String,
     pub bio: Option<String>,
     #[serde(skip, default)]
@@ -51,6 +55,35 @@ pub struct Person {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+}
+
+/// A list kept in a text column as JSON (`["en","es"]`), written out as a
+/// real array and read back from an array or, as export format 1 had it,
+/// from the JSON text.
+mod json_text_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<String> = serde_json::from_str(text).unwrap_or_default();
+        serializer.collect_seq(list)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrText {
+        List(Vec<String>),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        use serde::de::Error;
+        let list = match ListOrText::deserialize(deserializer)? {
+            ListOrText::List(list) => list,
+            ListOrText::Text(text) => serde_json::from_str::<Vec<String>>(&text)
+                .map_err(|_| D::Error::custom("must be an array of strings"))?,
+        };
+        serde_json::to_string(&list).map_err(D::Error::custom)
+    }
 }
 
 impl Person {

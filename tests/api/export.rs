@@ -337,3 +337,47 @@ async fn an_import_is_not_cut_short_by_the_request_timeout() {
 
     assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn format_two_writes_lists_as_arrays_and_format_one_still_imports() {
+    // Arrange: a person with languages and topics, exported (format 2).
+    let source = spawn_app().await;
+    source
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"languages": ["es", "en"], "topics": ["migration", "Central America"]}),
+        )
+        .await;
+    let document = export(&source).await;
+    let parsed: Value = serde_json::from_str(&document).unwrap();
+    let jorge = parsed["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "jorge-gallo")
+        .unwrap()
+        .clone();
+    // The same document as format 1 wrote it: lists as JSON text in strings.
+    let mut old = parsed.clone();
+    old["version"] = json!(1);
+    for person in old["people"].as_array_mut().unwrap() {
+        for list in ["languages", "topics"] {
+            person[list] = json!(person[list].to_string());
+        }
+    }
+
+    // Act
+    let target = spawn_empty_app().await;
+    let imported = import(&target, &old.to_string()).await;
+
+    // Assert
+    assert_eq!(parsed["version"], 2);
+    assert_eq!(jorge["languages"], json!(["es", "en"]));
+    assert_eq!(jorge["topics"], json!(["migration", "Central America"]));
+    assert_eq!(imported.status(), 200);
+    assert_eq!(
+        export(&target).await,
+        document,
+        "format 1 in, format 2 out, same data"
+    );
+}
