@@ -358,3 +358,41 @@ pub fn archive_contact_point(
         Ok(())
     })
 }
+
+/// Brings an archived contact point back (its next version, a new
+/// `updated_at`, an audit row); 409 when it is not archived.
+pub fn restore_contact_point(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let current: crate::contact_points::model::ContactPoint = contact_points::table
+            .find(key)
+            .select(crate::contact_points::model::ContactPoint::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("contact point", key))?;
+        if current.archived_at.is_none() {
+            return Err(ApiError::Conflict {
+                detail: "This contact point is not archived.".into(),
+                errors: vec![],
+            });
+        }
+        diesel::update(contact_points::table.find(&current.id))
+            .set((
+                contact_points::archived_at.eq(None::<chrono::NaiveDateTime>),
+                contact_points::updated_at.eq(at),
+                contact_points::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        touch_owner(conn, &current)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "restore",
+            "contact_point",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
+        Ok(())
+    })
+}

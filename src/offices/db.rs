@@ -481,3 +481,49 @@ pub fn touch(conn: &mut DbConn, office_id: &str) -> QueryResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Brings an archived office back (its next version, a new
+/// `updated_at`, an audit row); 409 when it is not archived.
+pub fn restore_office(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let current = find_office(conn, key, true)?;
+        if current.archived_at.is_none() {
+            return Err(ApiError::Conflict {
+                detail: "This office is not archived.".into(),
+                errors: vec![],
+            });
+        }
+        if let Some(parent) = &current.parent_id {
+            let parent_active = offices::table
+                .find(parent)
+                .filter(offices::archived_at.is_null())
+                .count()
+                .get_result::<i64>(conn)?;
+            if parent_active == 0 {
+                return Err(ApiError::Conflict {
+                    detail: "Restore the supervising office first.".into(),
+                    errors: vec![],
+                });
+            }
+        }
+        diesel::update(offices::table.find(&current.id))
+            .set((
+                offices::archived_at.eq(None::<chrono::NaiveDateTime>),
+                offices::updated_at.eq(at),
+                offices::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        let after = find_office(conn, &current.id, true)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "restore",
+            "office",
+            &current.id,
+            Some(&current),
+            Some(&after),
+        )?;
+        Ok(())
+    })
+}

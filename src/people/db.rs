@@ -417,3 +417,57 @@ pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
         .execute(conn)?;
     search::index::person_changed(conn, person_id, Fresh::Existing)
 }
+
+/// Brings an archived person back (its next version, a new
+/// `updated_at`, an audit row); 409 when it is not archived.
+pub fn restore_person(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let current = find_person(conn, key, true)?;
+        if current.archived_at.is_none() {
+            return Err(ApiError::Conflict {
+                detail: "This person is not archived.".into(),
+                errors: vec![],
+            });
+        }
+        // A live person may not belong to an archived office.
+        let office_live = match &current.office_id {
+            None => true,
+            Some(office) => match crate::offices::db::find_office(conn, office, false) {
+                Ok(_) => crate::offices::db::lock_live_office(
+                    conn,
+                    office,
+                    crate::offices::db::RowLock::Share,
+                )?,
+                Err(ApiError::NotFound(_)) => false,
+                Err(other) => return Err(other),
+            },
+        };
+        if !office_live {
+            return Err(ApiError::Conflict {
+                detail:
+                    "The person's office is archived: restore the office first, or move the person."
+                        .into(),
+                errors: vec![],
+            });
+        }
+        diesel::update(people::table.find(&current.id))
+            .set((
+                people::archived_at.eq(None::<chrono::NaiveDateTime>),
+                people::updated_at.eq(at),
+                people::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        let after = find_person(conn, &current.id, true)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "restore",
+            "person",
+            &current.id,
+            Some(&current),
+            Some(&after),
+        )?;
+        Ok(())
+    })
+}

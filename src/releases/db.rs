@@ -691,3 +691,74 @@ pub fn archive_appearance(
         Ok(())
     })
 }
+
+/// Brings an archived release back (its next version, a new
+/// `updated_at`, an audit row); 409 when it is not archived.
+pub fn restore_release(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let current = find_release(conn, key, true)?;
+        if current.archived_at.is_none() {
+            return Err(ApiError::Conflict {
+                detail: "This release is not archived.".into(),
+                errors: vec![],
+            });
+        }
+        diesel::update(releases::table.find(&current.id))
+            .set((
+                releases::archived_at.eq(None::<chrono::NaiveDateTime>),
+                releases::updated_at.eq(at),
+                releases::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        let after = find_release(conn, &current.id, true)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "restore",
+            "release",
+            &current.id,
+            Some(&current),
+            Some(&after),
+        )?;
+        Ok(())
+    })
+}
+
+/// Brings an archived appearance back (its next version, a new
+/// `updated_at`, an audit row); 409 when it is not archived.
+pub fn restore_appearance(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let current: crate::releases::model::Appearance = appearances::table
+            .find(key)
+            .select(crate::releases::model::Appearance::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("appearance", key))?;
+        if current.archived_at.is_none() {
+            return Err(ApiError::Conflict {
+                detail: "This appearance is not archived.".into(),
+                errors: vec![],
+            });
+        }
+        diesel::update(appearances::table.find(&current.id))
+            .set((
+                appearances::archived_at.eq(None::<chrono::NaiveDateTime>),
+                appearances::updated_at.eq(at),
+                appearances::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+        touch(conn, &current.release_id)?;
+        crate::audit::record(
+            conn,
+            actor,
+            "restore",
+            "appearance",
+            &current.id,
+            Some(&current),
+            None,
+        )?;
+        Ok(())
+    })
+}

@@ -755,3 +755,24 @@ async fn forged_cursors_odd_preconditions_and_oversized_lists_are_refused() {
     let person = app.get_json("/api/v1/people/jorge-gallo").await;
     assert_eq!(person["job_title"], "Changed with If-None-Match");
 }
+
+#[tokio::test]
+async fn a_person_is_not_restored_into_an_archived_office() {
+    let app = spawn_app().await;
+    let office = app.create_office("Closing Office", "CR").await;
+    let office_id = office["id"].as_str().unwrap().to_string();
+    let person = app.create_person("Left Behind", Some(&office_id)).await;
+    let person_id = person["id"].as_str().unwrap().to_string();
+    app.delete(&format!("/api/v1/people/{person_id}")).await;
+    let archived = app.delete(&format!("/api/v1/offices/{office_id}")).await;
+    assert_eq!(archived.status(), 204);
+
+    let restored = app
+        .client
+        .post(app.url(&format!("/api/v1/people/{person_id}/restore")))
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(restored, 409, "conflict").await;
+}
