@@ -6,11 +6,8 @@
 //! per-request path, whose slug and duplicate checks query once per row) but
 //! with the same search documents and index entries the API writes.
 
-use diesel::prelude::*;
-
 use crate::audit::Actor;
 use crate::contact_points::model::ContactPoint;
-use crate::db::schema::{contact_points, people};
 use crate::db::{DbConn, now, write_transaction};
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeInput, OfficeKind};
@@ -250,8 +247,29 @@ pub fn generate(conn: &mut DbConn, people_count: usize) -> Result<DemoCounts, Ap
         let mut counts = DemoCounts::default();
         let offices = generate_offices(conn, &mut counts)?;
         let mut person_ids = Vec::with_capacity(people_count);
+        // Written through the resources' batch functions, 500 at a time;
+        // generated rows keep the history they were made with.
+        let actor = Actor::cli();
+        let stamp = crate::batch::Stamp {
+            into_empty: true,
+            at: now(),
+            actor: &actor,
+        };
+        let mut people_batch = vec![];
+        let mut points_batch = vec![];
         for n in 0..people_count {
-            person_ids.push(generate_person(conn, &mut rng, n, &offices, &mut counts)?);
+            let (person, points) = generate_person(&mut rng, n, &offices, &mut counts);
+            person_ids.push(person.id.clone());
+            people_batch.push(person);
+            points_batch.extend(points);
+            if people_batch.len() == 500 || n + 1 == people_count {
+                crate::people::db::import_rows(conn, &stamp, std::mem::take(&mut people_batch))?;
+                crate::contact_points::db::import_rows(
+                    conn,
+                    &stamp,
+                    std::mem::take(&mut points_batch),
+                )?;
+            }
         }
         // Documents once each person's contact points are in, a batch at a time.
         crate::search::index::people_written(
@@ -299,12 +317,11 @@ fn generate_offices(conn: &mut DbConn, counts: &mut DemoCounts) -> Result<Vec<Of
 }
 
 fn generate_person(
-    conn: &mut DbConn,
     rng: &mut Rng,
     n: usize,
     offices: &[Office],
     counts: &mut DemoCounts,
-) -> Result<String, ApiError> {
+) -> (Person, Vec<ContactPoint>) {
     let place = rng.below(PLACES.len());
     let office = &offices[place];
     let given = rng.pick(GIVEN).to_string();
@@ -382,17 +399,9 @@ fn generate_person(
             archived_at: None,
         });
     }
-    diesel::insert_into(people::table)
-        .values(&person)
-        .execute(conn)?;
-    for cp in &cps {
-        diesel::insert_into(contact_points::table)
-            .values(cp)
-            .execute(conn)?;
-    }
     counts.people += 1;
     counts.contact_points += cps.len();
-    Ok(id)
+    (person, cps)
 }
 
 /// `+506 7203 1234` → `+50672031234`: the prefixes above are valid, so the

@@ -1,6 +1,7 @@
 //! pressdir: a media-contact directory served as a typed REST API.
 
 pub mod audit;
+pub mod batch;
 pub mod config;
 pub mod contact_points;
 pub mod db;

@@ -396,3 +396,20 @@ pub fn restore_contact_point(conn: &mut DbConn, actor: &Actor, key: &str) -> Res
         Ok(())
     })
 }
+
+/// Writes a batch of contact point rows (import, demo-data) by the rules of
+/// [`crate::batch::Stamp`]; gives the ids inserted and the ids changed.
+pub fn import_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<ContactPoint>,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok(crate::upsert_rows!(
+        conn,
+        stamp,
+        contact_points,
+        ContactPoint,
+        "contact_point",
+        rows
+    ))
+}

@@ -19,7 +19,7 @@ use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, V
 use super::{FORMAT, ImportSummary, OLDEST_VERSION, VERSION};
 use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
-use crate::db::schema::{appearances, contact_points, offices, people, releases};
+use crate::db::schema::{offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput};
@@ -766,134 +766,6 @@ impl Known {
 }
 
 /// Updates the row with this id, or inserts it.
-/// How rows already in the database are met (see the README's import
-/// semantics): into an empty database every row keeps its version and
-/// timestamps (the lossless round trip); over existing data a row that
-/// differs gets the next version and a new `updated_at`, a new row a new
-/// `updated_at` (so that `updated_since` shows both), and an identical row
-/// is not touched at all. Changes over existing data are audited one by one.
-struct Stamp<'a> {
-    into_empty: bool,
-    at: chrono::NaiveDateTime,
-    actor: &'a Actor,
-}
-
-/// The columns of an exported row that carry its history, not its content.
-trait Versioned: serde::Serialize {
-    fn version(&self) -> i64;
-    fn created_at(&self) -> chrono::NaiveDateTime;
-    fn restamp(
-        &mut self,
-        version: i64,
-        created_at: chrono::NaiveDateTime,
-        updated_at: chrono::NaiveDateTime,
-    );
-}
-
-macro_rules! versioned {
-    ($($type:ty),*) => {$(
-        impl Versioned for $type {
-            fn version(&self) -> i64 {
-                self.version
-            }
-            fn created_at(&self) -> chrono::NaiveDateTime {
-                self.created_at
-            }
-            fn restamp(&mut self, version: i64, created_at: chrono::NaiveDateTime, updated_at: chrono::NaiveDateTime) {
-                self.version = version;
-                self.created_at = created_at;
-                self.updated_at = updated_at;
-            }
-        }
-    )*};
-}
-versioned!(Office, Person, ContactPoint, Release, Appearance);
-
-/// Whether two states of a row say the same (history columns aside; the
-/// search columns are never serialised).
-fn same_content<T: Versioned>(a: &T, b: &T) -> bool {
-    let content = |row: &T| {
-        let mut value = serde_json::to_value(row).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            for history in ["version", "created_at", "updated_at"] {
-                object.remove(history);
-            }
-        }
-        value
-    };
-    content(a) == content(b)
-}
-
-/// Writes a batch of one kind of row by the rules of [`Stamp`]: updates
-/// the rows that exist and differ, inserts the others in one statement
-/// (batch inserts do not compile through the multi-connection, hence the
-/// match). Gives the ids inserted and the ids changed.
-macro_rules! upsert_batch {
-    ($conn:expr, $stamp:expr, $table:ident, $type:ty, $entity:expr, $rows:expr) => {{
-        let stamp: &Stamp = $stamp;
-        let mut rows: Vec<$type> = $rows;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let existing: HashMap<String, $type> = $table::table
-            .filter($table::id.eq_any(&ids))
-            .select(<$type>::as_select())
-            .load::<$type>($conn)?
-            .into_iter()
-            .map(|row| (row.id.clone(), row))
-            .collect();
-        let mut inserts: Vec<$type> = vec![];
-        let mut updated: Vec<String> = vec![];
-        for mut row in rows.drain(..) {
-            match existing.get(&row.id) {
-                Some(before) if same_content(before, &row) => {}
-                Some(before) => {
-                    row.restamp(before.version() + 1, before.created_at(), stamp.at);
-                    diesel::update($table::table.find(&row.id))
-                        .set(&row)
-                        .execute($conn)?;
-                    crate::audit::record(
-                        $conn,
-                        stamp.actor,
-                        "update",
-                        $entity,
-                        &row.id,
-                        Some(before),
-                        Some(&row),
-                    )?;
-                    updated.push(row.id.clone());
-                }
-                None => {
-                    if !stamp.into_empty {
-                        let (version, created_at) = (row.version(), row.created_at());
-                        row.restamp(version, created_at, stamp.at);
-                        crate::audit::record(
-                            $conn,
-                            stamp.actor,
-                            "create",
-                            $entity,
-                            &row.id,
-                            None,
-                            Some(&row),
-                        )?;
-                    }
-                    inserts.push(row);
-                }
-            }
-        }
-        let inserted: Vec<String> = inserts.iter().map(|r| r.id.clone()).collect();
-        if !inserts.is_empty() {
-            match $conn {
-                DbConn::Pg(c) => diesel::insert_into($table::table)
-                    .values(&inserts)
-                    .execute(c)?,
-                DbConn::Sqlite(c) => diesel::insert_into($table::table)
-                    .values(&inserts)
-                    .execute(c)?,
-            };
-        }
-        (inserted, updated)
-    }};
-}
-
 /// Offices ordered so that each comes after the office that supervises it
 /// (when that one is in the document too), and the positions of those
 /// that cannot be: offices in a cycle of supervision, or under one.
@@ -942,7 +814,7 @@ struct Writer<'a> {
     /// Whose search documents are written last, once their contact points are in.
     people_inserted: Vec<String>,
     people_updated: Vec<String>,
-    stamp: Stamp<'a>,
+    stamp: crate::batch::Stamp<'a>,
     summary: &'a mut ImportSummary,
 }
 
@@ -971,7 +843,7 @@ impl Writer<'_> {
             let mut row = office.clone();
             row.search_rowid = search::fts_rowid(&row.id);
             let (inserted, updated) =
-                upsert_batch!(conn, &self.stamp, offices, Office, "office", vec![row]);
+                crate::offices::db::import_rows(conn, &self.stamp, vec![row])?;
             self.offices_inserted.extend(inserted);
             self.offices_updated.extend(updated);
         }
@@ -996,14 +868,8 @@ impl Writer<'_> {
                 self.summary.releases += 1;
                 if self.writing() {
                     release.search_rowid = search::fts_rowid(&release.id);
-                    let (inserted, updated) = upsert_batch!(
-                        conn,
-                        &self.stamp,
-                        releases,
-                        Release,
-                        "release",
-                        vec![release]
-                    );
+                    let (inserted, updated) =
+                        crate::releases::db::import_rows(conn, &self.stamp, vec![release])?;
                     self.releases_inserted.extend(inserted);
                     self.releases_updated.extend(updated);
                 }
@@ -1029,14 +895,11 @@ impl Writer<'_> {
         let dependents_due =
             self.contact_points.len() >= at_least || self.appearances.len() >= at_least;
         if self.people.len() >= at_least || (dependents_due && !self.people.is_empty()) {
-            let (inserted, updated) = upsert_batch!(
+            let (inserted, updated) = crate::people::db::import_rows(
                 conn,
                 &self.stamp,
-                people,
-                Person,
-                "person",
-                std::mem::take(&mut self.people)
-            );
+                std::mem::take(&mut self.people),
+            )?;
             self.people_inserted.extend(inserted);
             self.people_updated.extend(updated);
         }
@@ -1046,14 +909,8 @@ impl Writer<'_> {
                 .iter()
                 .map(|cp| (cp.id.clone(), cp.clone()))
                 .collect();
-            let (inserted, updated) = upsert_batch!(
-                conn,
-                &self.stamp,
-                contact_points,
-                ContactPoint,
-                "contact_point",
-                points
-            );
+            let (inserted, updated) =
+                crate::contact_points::db::import_rows(conn, &self.stamp, points)?;
             // Over existing data a changed contact point changes its owner
             // (version, updated_at) and its person's search document.
             if !self.stamp.into_empty {
@@ -1065,14 +922,11 @@ impl Writer<'_> {
             }
         }
         if self.appearances.len() >= at_least {
-            upsert_batch!(
+            crate::releases::db::import_appearance_rows(
                 conn,
                 &self.stamp,
-                appearances,
-                Appearance,
-                "appearance",
-                std::mem::take(&mut self.appearances)
-            );
+                std::mem::take(&mut self.appearances),
+            )?;
         }
         Ok(())
     }
@@ -1124,7 +978,7 @@ fn write_all(
         appearances: vec![],
         people_inserted: vec![],
         people_updated: vec![],
-        stamp: Stamp {
+        stamp: crate::batch::Stamp {
             into_empty,
             at: crate::db::now(),
             actor,

@@ -535,9 +535,7 @@ pub fn ingest_in_transaction(
             body: Some(extraction.body.clone()),
         },
     )?;
-    diesel::update(releases::table.find(&release.id))
-        .set(releases::source_hash.eq(&hash))
-        .execute(run.conn)?;
+    crate::releases::db::record_source(run.conn, &release.id, &hash)?;
     run.note("created", "release", &release.id, &release.title);
     crate::audit::record(
         run.conn,

@@ -471,3 +471,15 @@ pub fn restore_person(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(),
         Ok(())
     })
 }
+
+/// Writes a batch of people rows (import, demo-data) by the rules of
+/// [`crate::batch::Stamp`]; gives the ids inserted and the ids changed.
+pub fn import_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<Person>,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok(crate::upsert_rows!(
+        conn, stamp, people, Person, "person", rows
+    ))
+}

@@ -762,3 +762,42 @@ pub fn restore_appearance(conn: &mut DbConn, actor: &Actor, key: &str) -> Result
         Ok(())
     })
 }
+
+/// Records the digest of the text a release was ingested from, so that the
+/// same text is recognised next time (part of the release's creation: no
+/// version of its own).
+pub fn record_source(conn: &mut DbConn, release_id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(releases::table.find(release_id))
+        .set(releases::source_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes a batch of release rows (import, demo-data) by the rules of
+/// [`crate::batch::Stamp`]; gives the ids inserted and the ids changed.
+pub fn import_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<Release>,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok(crate::upsert_rows!(
+        conn, stamp, releases, Release, "release", rows
+    ))
+}
+
+/// Writes a batch of appearance rows (import, demo-data) by the rules of
+/// [`crate::batch::Stamp`]; gives the ids inserted and the ids changed.
+pub fn import_appearance_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<Appearance>,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok(crate::upsert_rows!(
+        conn,
+        stamp,
+        appearances,
+        Appearance,
+        "appearance",
+        rows
+    ))
+}
