@@ -97,7 +97,7 @@ macro_rules! upsert_rows {
                     diesel::update($table::table.find(&row.id))
                         .set(&row)
                         .execute($conn)?;
-                    crate::audit::record(
+                    $crate::audit::record(
                         $conn,
                         stamp.actor,
                         "update",
@@ -112,7 +112,7 @@ macro_rules! upsert_rows {
                     if !stamp.into_empty {
                         let (version, created_at) = (row.version(), row.created_at());
                         row.restamp(version, created_at, stamp.at);
-                        crate::audit::record(
+                        $crate::audit::record(
                             $conn,
                             stamp.actor,
                             "create",
