@@ -267,6 +267,14 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Self::Unavailable("The database connection was lost; retry shortly.".into())
             }
+            // PostgreSQL gave up one of two writers waiting on each other
+            // (a deadlock, 40P01) or on a serialisable snapshot (40001).
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                Self::Unavailable("Another write got in the way; retry shortly.".into())
+            }
+            Error::DatabaseError(_, ref info) if info.message().contains("deadlock detected") => {
+                Self::Unavailable("Another write got in the way; retry shortly.".into())
+            }
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -280,7 +288,9 @@ impl From<r2d2::Error> for ApiError {
 }
 
 impl From<actix_web::error::BlockingError> for ApiError {
+    /// The database work of a request panicked on its blocking thread.
     fn from(error: actix_web::error::BlockingError) -> Self {
+        crate::metrics::METRICS.panics.inc();
         Self::Internal(anyhow::anyhow!("blocking task failed: {error}"))
     }
 }

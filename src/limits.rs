@@ -160,14 +160,30 @@ fn is_read(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// The client address, for requests without a (valid) key.
+/// The client address, for requests without a (valid) key: the peer's,
+/// or, behind a proxy the configuration trusts, the one it forwarded.
 fn address_key(req: &ServiceRequest) -> String {
-    format!(
-        "ip:{}",
+    let trusted = req
+        .app_data::<web::Data<crate::formats::LinkBase>>()
+        .is_some_and(|links| links.trusts_forwarded());
+    let address = if trusted {
+        req.connection_info()
+            .realip_remote_addr()
+            .map(str::to_string)
+            .unwrap_or_default()
+    } else {
         req.peer_addr()
             .map(|a| a.ip().to_string())
             .unwrap_or_default()
-    )
+    };
+    format!("ip:{address}")
+}
+
+/// An answer the guard gives itself, never cached.
+fn early(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    let mut response = req.into_response(error.error_response());
+    cache_policy(&mut response, false);
+    response
 }
 
 /// The bearer token of a request; `Err` for an Authorization header that is
@@ -219,7 +235,7 @@ pub async fn guard(
             "control_characters",
             "NUL bytes are not allowed in paths or query strings",
         );
-        return Ok(req.into_response(error.error_response()));
+        return Ok(early(req, error));
     }
     let Some(limits) = req
         .app_data::<web::Data<Arc<Limits>>>()
@@ -230,23 +246,29 @@ pub async fn guard(
     let method = req.method().clone();
     let classified = Classified::of(&req);
     if let Some(error) = classified.oversized_path_parameter() {
-        return Ok(req.into_response(error.error_response()));
+        return Ok(early(req, error));
     }
-    let caller = match authenticate(&req).await {
+    // Keys are for the API; the page, assets and probes ignore them.
+    let authenticated = if classified.is_api() {
+        authenticate(&req).await
+    } else {
+        Ok(Caller::default())
+    };
+    let caller = match authenticated {
         Ok(caller) => caller,
         Err(error) => {
             // Failed keys count against the address: guessing costs like searching.
             if let Some(wait) = limits.check(&address_key(&req)) {
-                return Ok(req.into_response(rate_limited(wait).error_response()));
+                return Ok(early(req, rate_limited(wait)));
             }
-            return Ok(req.into_response(error.error_response()));
+            return Ok(early(req, error));
         }
     };
     // Every write needs a key: say so before the body is read.
     if classified.is_api() && classified.method_known && !is_read(&method) && caller.key.is_none() {
         let error =
             ApiError::Unauthorized("This needs an API key (Authorization: Bearer <key>).".into());
-        return Ok(req.into_response(error.error_response()));
+        return Ok(early(req, error));
     }
     if classified.is_limited(&method) {
         let rate_key = match &caller.key {
@@ -254,7 +276,7 @@ pub async fn guard(
             None => address_key(&req),
         };
         if let Some(wait) = limits.check(&rate_key) {
-            return Ok(req.into_response(rate_limited(wait).error_response()));
+            return Ok(early(req, rate_limited(wait)));
         }
     }
     let public_read =

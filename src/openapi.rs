@@ -60,7 +60,7 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
     };
     if let Some(paths) = value["paths"].as_object_mut() {
         for operation in paths.values_mut().filter_map(|p| p.as_object_mut()) {
-            for op in operation.values_mut() {
+            for op in operation.values_mut().filter(|op| op.is_object()) {
                 // A bare text body (ingestion) has the same bound as `text`.
                 // (`get_mut`, not indexing: indexing would add the members.)
                 let text = op

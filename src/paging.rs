@@ -19,7 +19,8 @@ pub enum Precondition {
     Any,
     /// The resource must be at one of these versions.
     Versions(Vec<i64>),
-    /// An empty `If-Match`: reported (400) once the caller is known to be allowed.
+    /// An empty, oversized or non-ASCII `If-Match`: 400 (the key was
+    /// checked by the guard before; the scope is checked after).
     Malformed,
 }
 

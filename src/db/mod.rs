@@ -109,11 +109,19 @@ impl r2d2::ManageConnection for DbConnManager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
+    /// A connection that comes back inside a transaction (its work
+    /// panicked half-way) is dropped, never reused: the next write would
+    /// otherwise nest in it and "commit" into a transaction that never ends.
     fn has_broken(&self, conn: &mut DbConn) -> bool {
-        matches!(
-            <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn),
-            diesel::connection::TransactionManagerStatus::InError
-        )
+        std::thread::panicking()
+            || match <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(
+                conn,
+            ) {
+                diesel::connection::TransactionManagerStatus::InError => true,
+                diesel::connection::TransactionManagerStatus::Valid(status) => {
+                    status.transaction_depth().is_some()
+                }
+            }
     }
 }
 

@@ -19,7 +19,7 @@ use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, V
 use super::{FORMAT, ImportSummary, OLDEST_VERSION, VERSION};
 use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
-use crate::db::schema::{offices, people, releases};
+use crate::db::schema::{contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput};
@@ -808,6 +808,10 @@ struct Writer<'a> {
     offices_updated: Vec<String>,
     releases_inserted: Vec<String>,
     releases_updated: Vec<String>,
+    /// Owners whose contact points or appearances changed (over existing data).
+    touched_people: HashSet<String>,
+    touched_offices: HashSet<String>,
+    touched_releases: HashSet<String>,
     people: Vec<Person>,
     contact_points: Vec<ContactPoint>,
     appearances: Vec<Appearance>,
@@ -905,28 +909,53 @@ impl Writer<'_> {
         }
         if self.contact_points.len() >= at_least {
             let points = std::mem::take(&mut self.contact_points);
-            let owners: HashMap<String, ContactPoint> = points
-                .iter()
-                .map(|cp| (cp.id.clone(), cp.clone()))
-                .collect();
+            // Over existing data a changed contact point changes its owner,
+            // and its previous owner when it moved: both are touched once,
+            // after every row is in.
+            let mut owners: HashMap<String, Vec<(Option<String>, Option<String>)>> = HashMap::new();
+            if !self.stamp.into_empty {
+                let ids: Vec<&String> = points.iter().map(|cp| &cp.id).collect();
+                let before: Vec<(String, Option<String>, Option<String>)> = contact_points::table
+                    .filter(contact_points::id.eq_any(&ids))
+                    .select((
+                        contact_points::id,
+                        contact_points::person_id,
+                        contact_points::office_id,
+                    ))
+                    .load(conn)?;
+                for (id, person, office) in before {
+                    owners.entry(id).or_default().push((person, office));
+                }
+                for cp in &points {
+                    owners
+                        .entry(cp.id.clone())
+                        .or_default()
+                        .push((cp.person_id.clone(), cp.office_id.clone()));
+                }
+            }
             let (inserted, updated) =
                 crate::contact_points::db::import_rows(conn, &self.stamp, points)?;
-            // Over existing data a changed contact point changes its owner
-            // (version, updated_at) and its person's search document.
-            if !self.stamp.into_empty {
-                for id in inserted.iter().chain(&updated) {
-                    if let Some(cp) = owners.get(id) {
-                        crate::contact_points::db::touch_owner(conn, cp)?;
-                    }
+            for id in inserted.iter().chain(&updated) {
+                for (person, office) in owners.remove(id).unwrap_or_default() {
+                    self.touched_people.extend(person);
+                    self.touched_offices.extend(office);
                 }
             }
         }
         if self.appearances.len() >= at_least {
-            crate::releases::db::import_appearance_rows(
-                conn,
-                &self.stamp,
-                std::mem::take(&mut self.appearances),
-            )?;
+            let appearances = std::mem::take(&mut self.appearances);
+            let releases: HashMap<String, String> = appearances
+                .iter()
+                .map(|a| (a.id.clone(), a.release_id.clone()))
+                .collect();
+            let (inserted, updated) =
+                crate::releases::db::import_appearance_rows(conn, &self.stamp, appearances)?;
+            // Over existing data a changed appearance changes its release.
+            if !self.stamp.into_empty {
+                for id in inserted.iter().chain(&updated) {
+                    self.touched_releases.extend(releases.get(id).cloned());
+                }
+            }
         }
         Ok(())
     }
@@ -973,6 +1002,9 @@ fn write_all(
         offices_updated: vec![],
         releases_inserted: vec![],
         releases_updated: vec![],
+        touched_people: HashSet::new(),
+        touched_offices: HashSet::new(),
+        touched_releases: HashSet::new(),
         people: vec![],
         contact_points: vec![],
         appearances: vec![],
@@ -1020,6 +1052,24 @@ fn write_all(
     search_index::releases_written(conn, &writer.releases_updated, Fresh::Existing)?;
     for office in &writer.offices_updated {
         search_index::office_changed(conn, office, Fresh::Existing)?;
+    }
+    // Owners whose parts changed but who did not change themselves: their
+    // version and updated_at once (and a person's document), as through the
+    // API. Rows new or changed in this import have theirs already.
+    let written = |inserted: &[String], updated: &[String]| -> HashSet<String> {
+        inserted.iter().chain(updated).cloned().collect()
+    };
+    let people_written = written(&writer.people_inserted, &writer.people_updated);
+    for person in writer.touched_people.difference(&people_written) {
+        crate::people::db::touch(conn, person)?;
+    }
+    let offices_written = written(&writer.offices_inserted, &writer.offices_updated);
+    for office in writer.touched_offices.difference(&offices_written) {
+        crate::offices::db::touch(conn, office)?;
+    }
+    let releases_written = written(&writer.releases_inserted, &writer.releases_updated);
+    for release in writer.touched_releases.difference(&releases_written) {
+        crate::releases::db::touch(conn, release)?;
     }
     tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
     crate::audit::record(

@@ -74,6 +74,14 @@ impl LinkBase {
     }
 }
 
+impl LinkBase {
+    /// Whether forwarded headers are believed (the rate limit keys
+    /// anonymous clients by the forwarded address then).
+    pub fn trusts_forwarded(&self) -> bool {
+        self.trust_forwarded
+    }
+}
+
 /// Characters a host (with an optional port) is written with.
 fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')

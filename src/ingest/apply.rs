@@ -262,7 +262,7 @@ impl Run<'_> {
                         return Ok(updated);
                     }
                     Err(ApiError::Validation(_)) => self.warnings.push(format!(
-                        "Left {}'s job title empty: the title as printed breaks the rules for titles.",
+                        "Left {}'s job title empty: the title as printed, or the record as stored, breaks a rule for people.",
                         person.full_name
                     )),
                     Err(other) => return Err(other),
@@ -342,7 +342,9 @@ impl Run<'_> {
             );
             let cp = match written {
                 Ok(cp) => cp,
-                Err(ApiError::Validation(_) | ApiError::Conflict { .. }) => {
+                // Already recorded for this person (in another form).
+                Err(ApiError::Conflict { .. }) => continue,
+                Err(ApiError::Validation(_)) => {
                     self.warnings.push(format!(
                         "Left out a {} printed for {}: it breaks the rules for contact values (length or control characters).",
                         kind.as_str(),
@@ -405,6 +407,8 @@ pub fn ingest_in_transaction(
     mut input: IngestInput,
 ) -> Result<IngestResponse, ApiError> {
     rules::trim_opt(&mut input.title);
+    // Urls stored before they were normalised are still recognised.
+    let url_as_sent = input.url.as_deref().map(|u| u.trim().to_string());
     rules::normalize_url(&mut input.url);
     rules::trim_opt(&mut input.language);
     if input.text.trim().is_empty() {
@@ -423,7 +427,7 @@ pub fn ingest_in_transaction(
         .select(releases::id)
         .filter(releases::source_hash.eq(&hash))
         .into_boxed::<crate::db::MultiBackend>();
-    if let Some(url) = &input.url {
+    for url in input.url.iter().chain(url_as_sent.iter()) {
         existing = existing.or_filter(releases::url.eq(url.clone()));
     }
     if let Some(id) = existing.first::<String>(conn).optional()? {

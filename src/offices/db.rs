@@ -494,13 +494,15 @@ pub fn restore_office(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(),
                 errors: vec![],
             });
         }
+        // Held until commit (FOR SHARE on PostgreSQL): the parent cannot be
+        // archived while this office comes back under it.
         if let Some(parent) = &current.parent_id {
-            let parent_active = offices::table
-                .find(parent)
-                .filter(offices::archived_at.is_null())
-                .count()
-                .get_result::<i64>(conn)?;
-            if parent_active == 0 {
+            let parent_live = match find_office(conn, parent, false) {
+                Ok(_) => lock_live_office(conn, parent, RowLock::Share)?,
+                Err(ApiError::NotFound(_)) => false,
+                Err(other) => return Err(other),
+            };
+            if !parent_live {
                 return Err(ApiError::Conflict {
                     detail: "Restore the supervising office first.".into(),
                     errors: vec![],

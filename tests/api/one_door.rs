@@ -336,3 +336,66 @@ async fn renaming_an_office_changes_what_its_releases_are_found_by() {
     let old = app.get_json("/api/v1/search?q=mongoose").await;
     assert!(!old["items"].to_string().contains(slug), "{old}");
 }
+
+/// Parts changed by an import change their owner once, as through the API:
+/// a contact point its person (and the person it moved from), an
+/// appearance its release.
+#[tokio::test]
+async fn an_import_that_changes_parts_changes_their_owners() {
+    let app = spawn_app().await;
+    let mut document: Value = app
+        .client
+        .get(app.url("/api/v1/export"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jorge = app.get_json("/api/v1/people/jorge-gallo").await;
+    let liz = app.get_json("/api/v1/people/liz-lizama").await;
+    let release = app.get_json("/api/v1/releases").await["items"][0].clone();
+    // Jorge's email moves to Liz; the first appearance gets a new quote.
+    for cp in document["contact_points"].as_array_mut().unwrap() {
+        if cp["person_id"] == jorge["id"] && cp["kind"] == "email" {
+            cp["person_id"] = liz["id"].clone();
+        }
+    }
+    document["appearances"][0]["quote"] = json!("A quote changed by an import.");
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/import"))
+        .header("content-type", "application/json")
+        .body(document.to_string())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    let jorge_after = app.get_json("/api/v1/people/jorge-gallo").await;
+    let liz_after = app.get_json("/api/v1/people/liz-lizama").await;
+    let release_after = app
+        .get_json(&format!(
+            "/api/v1/releases/{}",
+            release["slug"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        jorge_after["version"].as_i64(),
+        jorge["version"].as_i64().map(|v| v + 1)
+    );
+    assert_eq!(
+        liz_after["version"].as_i64(),
+        liz["version"].as_i64().map(|v| v + 1)
+    );
+    assert_eq!(
+        release_after["version"].as_i64(),
+        release["version"].as_i64().map(|v| v + 1)
+    );
+    assert!(
+        !found(&app, "/api/v1/people?q=jgallo", "jorge-gallo").await,
+        "the old owner is no longer found by the moved email"
+    );
+    assert!(found(&app, "/api/v1/people?q=jgallo", "liz-lizama").await);
+}
