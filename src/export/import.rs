@@ -801,6 +801,9 @@ fn parents_first(all: &[Office]) -> (Vec<(usize, &Office)>, Vec<usize>) {
 }
 
 /// The second pass: references checked, rows written a batch at a time.
+/// A contact point's person and office (one of them is set).
+type Owners = (Option<String>, Option<String>);
+
 struct Writer<'a> {
     known: Known,
     errors: Problems,
@@ -912,7 +915,7 @@ impl Writer<'_> {
             // Over existing data a changed contact point changes its owner,
             // and its previous owner when it moved: both are touched once,
             // after every row is in.
-            let mut owners: HashMap<String, Vec<(Option<String>, Option<String>)>> = HashMap::new();
+            let mut owners: HashMap<String, Vec<Owners>> = HashMap::new();
             if !self.stamp.into_empty {
                 let ids: Vec<&String> = points.iter().map(|cp| &cp.id).collect();
                 let before: Vec<(String, Option<String>, Option<String>)> = contact_points::table
