@@ -1,5 +1,9 @@
 //! HTTP plumbing shared by every resource: body and query extractors that
-//! answer problem+json, ETag/If-Match handling, and cursor pagination.
+//! answer problem+json (with the bounds every parameter has), reading
+//! `If-Match` out of a request, list and single answers, the route table.
+//!
+//! Layer: above `db`, `paging` and `error`; used by handlers and the
+//! middleware, never by a resource's `db.rs`.
 
 use std::future::Future;
 use std::pin::Pin;

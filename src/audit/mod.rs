@@ -1,5 +1,8 @@
 //! The audit trail: one row per write, in the write's own transaction, with
 //! the actor (the key's name, or `cli`) and the record before and after.
+//!
+//! Layer: above `db` and `paging`; the resources' write functions call
+//! [`record`] with the [`Actor`] their caller passed in.
 
 pub mod handlers;
 

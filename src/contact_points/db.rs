@@ -1,6 +1,9 @@
 //! Contact point queries. A contact point is part of its owner's record:
 //! every change bumps the owner's version too, so the owner's ETag and
 //! `updated_since` sync see it.
+//!
+//! Layer: a resource. May use `db`, `paging`, `audit`, `search`, and the
+//! owners' `touch` (`people::db`, `offices::db`); never HTTP.
 
 use diesel::prelude::*;
 

@@ -1,5 +1,8 @@
 //! Database access: one connection type over SQLite and PostgreSQL, a pool,
 //! embedded migrations, and the transaction helper every write goes through.
+//!
+//! Layer: the lowest but `error`, `text` and `metrics`, which it may use.
+//! It knows nothing of HTTP, audit, search or the resources.
 
 pub mod schema;
 

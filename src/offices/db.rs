@@ -1,4 +1,7 @@
-//! Office queries.
+//! Office queries, and the only writes to the `offices` table.
+//!
+//! Layer: a resource. May use `db`, `paging`, `audit`, `search` (to say
+//! what changed); no other resource, never HTTP.
 
 use diesel::prelude::*;
 

@@ -1,4 +1,8 @@
-//! People queries.
+//! People queries, and the only writes to the `people` table.
+//!
+//! Layer: a resource. May use `db`, `paging`, `audit`, `search` (to say
+//! what changed), `offices::db` (to resolve and embed an office) and
+//! `contact_points::read` (to embed contact points); never HTTP.
 
 use std::collections::HashMap;
 

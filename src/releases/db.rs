@@ -1,5 +1,9 @@
 //! Release queries, and those of their appearances (a person in a
-//! release, in a role), which belong to the release's record.
+//! release, in a role), which belong to the release's record; the only
+//! writes to the `releases` and `appearances` tables.
+//!
+//! Layer: a resource. May use `db`, `paging`, `audit`, `search`,
+//! `offices::db` and `people::db` (to resolve and embed); never HTTP.
 
 use std::collections::HashMap;
 
