@@ -84,8 +84,9 @@ pub enum RowLock {
     Update,
 }
 
-/// Locks an office row that is still live; false when it is archived (or
-/// gone) by now. On SQLite every write transaction already runs alone.
+/// Whether an office (by id) is live, holding it so until the transaction
+/// ends: a row lock on PostgreSQL; on SQLite every write transaction
+/// already runs alone, so reading it is enough.
 pub fn lock_live_office(conn: &mut DbConn, id: &str, lock: RowLock) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Found {
@@ -94,7 +95,12 @@ pub fn lock_live_office(conn: &mut DbConn, id: &str, lock: RowLock) -> QueryResu
         one: i32,
     }
     let DbConn::Pg(pg) = conn else {
-        return Ok(true);
+        let live: i64 = offices::table
+            .find(id)
+            .filter(offices::archived_at.is_null())
+            .count()
+            .get_result(conn)?;
+        return Ok(live > 0);
     };
     let mode = match lock {
         RowLock::Share => "SHARE",
@@ -499,18 +505,13 @@ pub fn restore_office(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(),
         }
         // Held until commit (FOR SHARE on PostgreSQL): the parent cannot be
         // archived while this office comes back under it.
-        if let Some(parent) = &current.parent_id {
-            let parent_live = match find_office(conn, parent, false) {
-                Ok(_) => lock_live_office(conn, parent, RowLock::Share)?,
-                Err(ApiError::NotFound(_)) => false,
-                Err(other) => return Err(other),
-            };
-            if !parent_live {
-                return Err(ApiError::Conflict {
-                    detail: "Restore the supervising office first.".into(),
-                    errors: vec![],
-                });
-            }
+        if let Some(parent) = &current.parent_id
+            && !lock_live_office(conn, parent, RowLock::Share)?
+        {
+            return Err(ApiError::Conflict {
+                detail: "Restore the supervising office first.".into(),
+                errors: vec![],
+            });
         }
         diesel::update(offices::table.find(&current.id))
             .set((

@@ -437,15 +437,11 @@ pub fn restore_person(conn: &mut DbConn, actor: &Actor, key: &str) -> Result<(),
         // A live person may not belong to an archived office.
         let office_live = match &current.office_id {
             None => true,
-            Some(office) => match crate::offices::db::find_office(conn, office, false) {
-                Ok(_) => crate::offices::db::lock_live_office(
-                    conn,
-                    office,
-                    crate::offices::db::RowLock::Share,
-                )?,
-                Err(ApiError::NotFound(_)) => false,
-                Err(other) => return Err(other),
-            },
+            Some(office) => crate::offices::db::lock_live_office(
+                conn,
+                office,
+                crate::offices::db::RowLock::Share,
+            )?,
         };
         if !office_live {
             return Err(ApiError::Conflict {
