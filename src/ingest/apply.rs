@@ -323,10 +323,12 @@ impl Run<'_> {
                 continue;
             }
             let is_primary = !kinds.contains(kind.as_str());
+            // The value as read here (with the region this release gives),
+            // so the write path need not read it again with another one.
             let input = ContactPointInput {
                 kind,
-                value: printed.clone(),
-                display: None,
+                value,
+                display: Some(printed.clone()),
                 label,
                 visibility: None,
                 is_primary: Some(is_primary),
