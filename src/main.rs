@@ -120,11 +120,26 @@ enum Command {
     /// Ingest press releases from text files (one release per file).
     Ingest {
         /// Files with a release's text, as published.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "report")]
         files: Vec<std::path::PathBuf>,
         /// Show what would be written, writing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Instead: read every labelled release in this folder (NAME.txt
+        /// with NAME.json), write nothing, and print contact recall and
+        /// precision and quoted-name recall.
+        #[arg(long, value_name = "DIR", conflicts_with = "files")]
+        report: Option<std::path::PathBuf>,
+        /// With --report: list every difference, fixture by fixture.
+        #[arg(long, requires = "report")]
+        verbose: bool,
+        /// With --report: fail (exit 1) below these figures.
+        #[arg(long, requires = "report", value_name = "RATIO")]
+        min_contact_recall: Option<f64>,
+        #[arg(long, requires = "report", value_name = "RATIO")]
+        min_contact_precision: Option<f64>,
+        #[arg(long, requires = "report", value_name = "RATIO")]
+        min_quoted_recall: Option<f64>,
     },
     /// Add a deterministic synthetic directory (for tests and benchmarks).
     DemoData {
@@ -319,7 +334,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Ingest { files, dry_run } => {
+        Command::Ingest {
+            report: Some(dir),
+            verbose,
+            min_contact_recall,
+            min_contact_precision,
+            min_quoted_recall,
+            ..
+        } => {
+            let report = pressdir::ingest::report::run(&dir).map_err(|e| anyhow::anyhow!(e))?;
+            print!("{}", report.render(verbose));
+            let short = [
+                ("contact recall", report.contacts.recall(), min_contact_recall),
+                ("contact precision", report.contacts.precision(), min_contact_precision),
+                ("quoted recall", report.quoted.recall(), min_quoted_recall),
+            ]
+            .into_iter()
+            .filter_map(|(what, got, min)| {
+                min.filter(|m| got < *m)
+                    .map(|m| format!("{what} {got:.3} < {m}"))
+            })
+            .collect::<Vec<_>>();
+            if !short.is_empty() {
+                return Err(anyhow::anyhow!("below the bar: {}", short.join(", ")));
+            }
+            Ok(())
+        }
+        Command::Ingest { files, dry_run, .. } => {
             let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
             let mut failed = false;
             for file in files {

@@ -198,6 +198,45 @@ impl ContactPointPatch {
     }
 }
 
+/// An extension at the end of a printed number (`ext. 204`, `poste 204`,
+/// `доб. 12`, `;ext=204`).
+static EXTENSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)[\s,(]*(?:;\s*ext=|ext\.?|extension|extensión|x|poste|ramal|anexo|int\.|interno|доб\.?|вн\.?|تحويلة)\s*[:.]?\s*(?P<ext>\d{1,6})\s*\)?\s*$",
+    )
+    .expect("extension regex")
+});
+
+/// A printed number read for parsing: its digits in ASCII (Arabic-Indic
+/// digits are common in Arabic releases), no space after the `+`, `00` as
+/// `+`, and its extension apart.
+pub fn split_extension(raw: &str) -> (String, Option<String>) {
+    let ascii: String = raw
+        .chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            other => other,
+        })
+        .collect();
+    let (number, extension) = match EXTENSION.captures(&ascii) {
+        Some(c) => (
+            ascii[..c.get(0).map(|m| m.start()).unwrap_or(ascii.len())].to_string(),
+            Some(c["ext"].to_string()),
+        ),
+        None => (ascii.clone(), None),
+    };
+    let number = number.trim();
+    let number = match number.strip_prefix('+') {
+        Some(rest) => format!("+{}", rest.trim_start()),
+        None => match number.strip_prefix("00") {
+            Some(rest) if rest.len() > 8 => format!("+{rest}"),
+            _ => number.to_string(),
+        },
+    };
+    (number, extension)
+}
+
 /// The stored form of a number or address: E.164 for phones, lower-cased
 /// domain for emails. `default_region` is the owner's office country.
 pub fn canonical_value(
@@ -234,11 +273,19 @@ pub fn canonical_value(
                     ),
                 )
             };
-            let number = phonenumber::parse(region, raw).map_err(|_| invalid())?;
+            let (digits, extension) = split_extension(raw);
+            // An international number is read as such: a default region
+            // only misleads the parser there.
+            let region = if digits.starts_with('+') { None } else { region };
+            let number = phonenumber::parse(region, digits).map_err(|_| invalid())?;
             if !phonenumber::is_valid(&number) {
                 return Err(invalid());
             }
-            Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+            let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+            Ok(match extension {
+                Some(ext) => format!("{e164};ext={ext}"),
+                None => e164,
+            })
         }
     }
 }

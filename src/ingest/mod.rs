@@ -3,7 +3,10 @@
 
 pub mod apply;
 pub mod extract;
+pub mod gazetteer;
 pub mod handlers;
+pub mod lexicon;
+pub mod report;
 
 pub use apply::{IngestInput, IngestResponse, MAX_TEXT_CHARS, ingest, ingest_in_transaction};
 pub use extract::{Extraction, extract};

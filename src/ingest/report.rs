@@ -1,0 +1,332 @@
+//! Accuracy of extraction over a folder of labelled releases: each
+//! `NAME.txt` next to `NAME.json` holding what a careful reader finds in it
+//! (title, dateline, date, who is quoted, the media contacts with their
+//! phones in E.164 and emails). Counts contact items (a person's name, a
+//! phone, an email) found and expected, and quoted names.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::extract::{Extraction, extract};
+use super::gazetteer;
+use crate::contact_points::model::{ContactKind, canonical_value};
+use crate::text::fold;
+
+#[derive(Debug, Deserialize)]
+struct ExpectedQuote {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpectedContact {
+    name: Option<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+    #[serde(default)]
+    emails: Vec<String>,
+}
+
+/// What a fixture's `.json` says is in its `.txt`.
+#[derive(Debug, Deserialize)]
+struct Expected {
+    #[serde(default)]
+    language: Option<String>,
+    title: Option<String>,
+    dateline: Option<String>,
+    published_on: Option<NaiveDate>,
+    #[serde(default)]
+    quoted: Vec<ExpectedQuote>,
+    #[serde(default)]
+    contacts: Vec<ExpectedContact>,
+}
+
+/// Found, expected and correct counts of one kind of item.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub expected: usize,
+    pub found: usize,
+    pub correct: usize,
+}
+
+impl Tally {
+    pub fn recall(&self) -> f64 {
+        if self.expected == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.expected as f64
+        }
+    }
+
+    pub fn precision(&self) -> f64 {
+        if self.found == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.found as f64
+        }
+    }
+
+    fn add(&mut self, other: Tally) {
+        self.expected += other.expected;
+        self.found += other.found;
+        self.correct += other.correct;
+    }
+}
+
+/// One fixture's outcome.
+#[derive(Debug)]
+pub struct FixtureReport {
+    pub name: String,
+    pub language: String,
+    pub contacts: Tally,
+    pub quoted: Tally,
+    /// Title, dateline and date read as expected.
+    pub headers_right: usize,
+    /// Everything that differs, one line each.
+    pub differences: Vec<String>,
+}
+
+/// The whole folder's outcome.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub fixtures: Vec<FixtureReport>,
+    pub contacts: Tally,
+    pub quoted: Tally,
+    pub headers_right: usize,
+}
+
+/// Contact items as compared: folded names, E.164 phones, lower-cased emails.
+fn tally(expected: &[String], found: &[String]) -> (Tally, Vec<String>) {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for e in expected {
+        *left.entry(e.as_str()).or_default() += 1;
+    }
+    let mut correct = 0;
+    let mut extra = vec![];
+    for f in found {
+        match left.get_mut(f.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                correct += 1;
+            }
+            _ => extra.push(format!("extra {f}")),
+        }
+    }
+    let mut differences: Vec<String> = left
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(e, _)| format!("missed {e}"))
+        .collect();
+    differences.sort();
+    differences.extend(extra);
+    (
+        Tally {
+            expected: expected.len(),
+            found: found.len(),
+            correct,
+        },
+        differences,
+    )
+}
+
+/// The items extraction found, in the form the fixtures label them: phones
+/// read with the region of the contact's place, else the dateline's country.
+fn found_items(extraction: &Extraction) -> Vec<String> {
+    let mut items = vec![];
+    for contact in &extraction.media_contacts {
+        items.push(format!("name {}", fold(&contact.name)));
+        let region = contact
+            .place_as_printed
+            .as_deref()
+            .and_then(gazetteer::country_of)
+            .map(str::to_string)
+            .or_else(|| extraction.dateline_country.clone());
+        for phone in &contact.phones {
+            let value = canonical_value(ContactKind::Phone, &phone.display, region.as_deref())
+                .unwrap_or_else(|e| format!("unreadable {} {region:?} {e:?}", phone.display));
+            items.push(format!("phone {value}"));
+        }
+        for email in &contact.emails {
+            items.push(format!("email {}", email.value.to_lowercase()));
+        }
+    }
+    items
+}
+
+fn expected_items(expected: &Expected) -> Vec<String> {
+    let mut items = vec![];
+    for contact in &expected.contacts {
+        if let Some(name) = &contact.name {
+            items.push(format!("name {}", fold(name)));
+        }
+        items.extend(contact.phones.iter().map(|p| format!("phone {p}")));
+        items.extend(
+            contact
+                .emails
+                .iter()
+                .map(|e| format!("email {}", e.to_lowercase())),
+        );
+    }
+    items
+}
+
+/// Reads one fixture and compares.
+pub fn score(name: &str, text: &str, expected_json: &str) -> Result<FixtureReport, String> {
+    let expected: Expected =
+        serde_json::from_str(expected_json).map_err(|e| format!("{name}.json: {e}"))?;
+    let extraction = extract(text, None);
+    let (contacts, mut differences) =
+        tally(&expected_items(&expected), &found_items(&extraction));
+    let expected_quoted: Vec<String> = expected
+        .quoted
+        .iter()
+        .map(|q| format!("quoted {}", fold(&q.name)))
+        .collect();
+    let found_quoted: Vec<String> = extraction
+        .quoted
+        .iter()
+        .map(|q| format!("quoted {}", fold(&q.name)))
+        .collect();
+    let (quoted, quoted_differences) = tally(&expected_quoted, &found_quoted);
+    differences.extend(quoted_differences);
+    if !differences.is_empty() {
+        differences.push(format!(
+            "(dateline country {:?}; contacts {:?})",
+            extraction.dateline_country,
+            extraction
+                .media_contacts
+                .iter()
+                .map(|c| (&c.name, &c.place_as_printed, c.phones.iter().map(|p| &p.display).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        ));
+    }
+    let mut headers_right = 0;
+    let title_right = match &expected.title {
+        Some(t) => extraction.title.as_deref() == Some(t.as_str()),
+        None => extraction.title_derived,
+    };
+    if title_right {
+        headers_right += 1;
+    } else {
+        differences.push(format!(
+            "title {:?}, expected {:?}",
+            extraction.title, expected.title
+        ));
+    }
+    if extraction.dateline == expected.dateline {
+        headers_right += 1;
+    } else {
+        differences.push(format!(
+            "dateline {:?}, expected {:?}",
+            extraction.dateline, expected.dateline
+        ));
+    }
+    if extraction.dateline_date == expected.published_on {
+        headers_right += 1;
+    } else {
+        differences.push(format!(
+            "date {:?}, expected {:?}",
+            extraction.dateline_date, expected.published_on
+        ));
+    }
+    Ok(FixtureReport {
+        name: name.to_string(),
+        language: expected.language.unwrap_or_default(),
+        contacts,
+        quoted,
+        headers_right,
+        differences,
+    })
+}
+
+/// Scores every labelled release in a folder, in name order.
+pub fn run(dir: &Path) -> Result<Report, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let path = entry.path();
+            (path.extension()? == "txt")
+                .then(|| path.file_stem()?.to_str().map(str::to_string))
+                .flatten()
+        })
+        .collect();
+    names.sort();
+    let mut report = Report::default();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.txt")))
+            .map_err(|e| format!("{name}.txt: {e}"))?;
+        let json = std::fs::read_to_string(dir.join(format!("{name}.json")))
+            .map_err(|e| format!("{name}.json: {e}"))?;
+        let fixture = score(&name, &text, &json)?;
+        report.contacts.add(fixture.contacts);
+        report.quoted.add(fixture.quoted);
+        report.headers_right += fixture.headers_right;
+        report.fixtures.push(fixture);
+    }
+    Ok(report)
+}
+
+impl Report {
+    /// The report as printed by `pressdir ingest --report`.
+    pub fn render(&self, verbose: bool) -> String {
+        let mut out = String::new();
+        let mut by_language: std::collections::BTreeMap<&str, (Tally, Tally, usize)> =
+            Default::default();
+        for f in &self.fixtures {
+            let entry = by_language.entry(f.language.as_str()).or_default();
+            entry.0.add(f.contacts);
+            entry.1.add(f.quoted);
+            entry.2 += 1;
+            if verbose && !f.differences.is_empty() {
+                out.push_str(&format!("{}:\n", f.name));
+                for d in &f.differences {
+                    out.push_str(&format!("  {d}\n"));
+                }
+            }
+        }
+        out.push_str("language  releases  contact recall  contact precision  quoted recall\n");
+        for (language, (contacts, quoted, n)) in &by_language {
+            out.push_str(&format!(
+                "{language:<9} {n:>8}  {:>14.3}  {:>17.3}  {:>13.3}\n",
+                contacts.recall(),
+                contacts.precision(),
+                quoted.recall()
+            ));
+        }
+        out.push_str(&format!(
+            "{:<9} {:>8}  {:>14.3}  {:>17.3}  {:>13.3}\n",
+            "all",
+            self.fixtures.len(),
+            self.contacts.recall(),
+            self.contacts.precision(),
+            self.quoted.recall()
+        ));
+        out.push_str(&format!(
+            "contact items: {} expected, {} found, {} right; quoted: {} expected, {} found, {} right; title, dateline and date right: {}/{}\n",
+            self.contacts.expected,
+            self.contacts.found,
+            self.contacts.correct,
+            self.quoted.expected,
+            self.quoted.found,
+            self.quoted.correct,
+            self.headers_right,
+            self.fixtures.len() * 3
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod debug {
+    #[test]
+    fn print_extraction() {
+        if let Ok(path) = std::env::var("PRESSDIR_DEBUG_FIXTURE") {
+            let text = std::fs::read_to_string(path).unwrap();
+            let e = super::extract(&text, None);
+            eprintln!("{}", serde_json::to_string_pretty(&e).unwrap());
+        }
+    }
+}
