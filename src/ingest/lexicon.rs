@@ -27,7 +27,7 @@ fn alternation(words: &[&str]) -> String {
 pub static CONTACT_OPENER: LazyLock<Regex> = LazyLock::new(|| {
     let openers = [
         // English
-        r"for (?:more|further|additional) information",
+        r"for (?:[\w ,]{0,30}? )?(?:more|further|additional) information",
         r"for (?:media|press) (?:enquiries|inquiries|queries|requests|contacts?)",
         r"(?:media|press) (?:enquiries|inquiries|contacts?|relations)",
         r"contacts? for (?:the )?(?:media|press)",
@@ -164,7 +164,7 @@ pub fn label_kind(label: &str) -> LabelKind {
 const HONORIFICS: &[&str] = &[
     "dr", "dra", "drª", "dr.ª", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "profª",
     "sr", "sra", "srta", "sir", "dame", "mme", "mlle", "m", "pr", "me", "h.e", "s.e", "hon",
-    "dott", "dott.ssa", "mtro", "mtra", "lic", "lcda", "lcdo", "ing", "abog", "arq", "профессор", "професор", "professeur", "professora", "doctor", "doctora", "docteur", "пан", "пані", "д-р", "др", "проф", "г-н", "г-жа", "господин",
+    "dott", "dott.ssa", "lt gen", "lt", "gen", "col", "maj", "capt", "mtro", "mtra", "lic", "lcda", "lcdo", "ing", "abog", "arq", "профессор", "професор", "professeur", "professora", "doctor", "doctora", "docteur", "пан", "пані", "д-р", "др", "проф", "г-н", "г-жа", "господин",
     "госпожа", "د", "الدكتور", "الدكتورة", "السيد", "السيدة", "الأستاذ", "الأستاذة",
 ];
 
@@ -206,7 +206,11 @@ const VERBS: &[&str] = &[
     "aseguró", "asegura", "comentó", "manifestó", "sostuvo", "precisó", "enfatizó", "recalcó",
     "advirtió", "apuntó", "concluyó", "resaltó", "remarcó", "sostiene", "dice", "recordó",
     "contó", "relató", "ha afirmado", "ha señalado", "ha explicado", "ha dicho", "ha destacado",
-    "ha añadido", "ha subrayado", "ha declarado", "ha asegurado", "ha indicado",
+    "ha añadido", "ha subrayado", "ha declarado", "ha asegurado", "ha indicado", "comenta",
+    "agrega", "alerta", "subraya", "insiste", "advierte", "apunta", "recuerda", "lamenta",
+    "considera", "denuncia", "reclama", "añade", "confie", "raconte", "témoigne", "déplore",
+    "alerte", "prévient", "conta", "comenta", "lembra", "acrescenta", "ressalta", "explica",
+    "warns", "adds", "explains", "notes", "urged",
     // French
     "a déclaré", "a dit", "a souligné", "a expliqué", "a ajouté", "a indiqué", "a affirmé",
     "a précisé", "a rappelé", "a insisté", "a estimé", "a noté", "a relevé", "a averti",
@@ -307,10 +311,10 @@ const NOT_NAME: &[&str] = &[
     "minister", "ministro", "ministra", "ministre", "president", "presidente", "président",
     "présidente", "general", "général", "générale", "керівник", "керівниця", "руководитель",
     "менеджер", "менеджерка", "пресс-секретарь", "сотрудник", "сотрудница", "керівництво",
-    "social", "welfare", "affairs", "health", "education", "mayor", "governor", "alcalde", "alcaldesa", "gobernador", "gobernadora", "maire",
+    "médicos", "médecins", "doctors", "sin", "sans", "without", "fronteras", "frontières", "borders", "sem", "fronteiras", "social", "welfare", "affairs", "health", "education", "mayor", "governor", "alcalde", "alcaldesa", "gobernador", "gobernadora", "maire",
     "préfet", "préfète", "prefeito", "prefeita", "governador", "governadora", "мер", "губернатор",
     "голова", "глава", "заступник", "заступниця", "заместитель", "начальник", "начальниця",
-    "cruz", "roja", "croix", "rouge", "red", "cross", "crescent", "vermelha", "червоний",
+    "roja", "rouge", "cross", "crescent", "vermelha", "червоний",
     "червоного", "хрест", "хреста", "красный", "красного", "крест", "креста", "الصليب", "الأحمر",
     "الهلال", "coordinador", "coalition", "coalición", "collectif", "coletivo", "colectivo",
     "association", "asociación", "associação", "fundación", "fundação", "fondation", "foundation",
@@ -349,7 +353,7 @@ pub fn is_title_word(word: &str) -> bool {
 }
 
 /// Particles inside names: `María José de la Vega`, `Ahmed bin Said`.
-pub const NAME_PARTICLES: &str = r"(?:de|del|della|dei|di|da|das|dos|du|van|von|der|den|ter|le|la|al|el|bin|bint|ben|ibn|abu|wa|ya|d['’]|dal|dell['’]|ould|ag|ван|дер|де|фон|ди|да|аль|ель|бін|бен|ібн)";
+pub const NAME_PARTICLES: &str = r"(?:de|del|della|dei|di|da|das|dos|du|van|von|der|den|ter|le|la|al|el|bin|bint|ben|ibn|abu|wa|ya|ul|ud|ur|d['’]|dal|dell['’]|ould|ag|ван|дер|де|фон|ди|да|аль|ель|бін|бен|ібн)";
 
 /// `In Geneva:`, `En Ginebra,`, `À Genève :` in front of a contact.
 pub static LOCATION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -387,11 +391,16 @@ static MONTHS: LazyLock<HashMap<String, u32>> = LazyLock::new(|| {
 /// The month a word names (`March`, `marzo`, `березня`, `آذار/مارس`).
 pub fn month(word: &str) -> Option<u32> {
     let lower = word.trim_end_matches('.').to_lowercase();
-    MONTHS.get(&lower).copied().or_else(|| {
-        lower
-            .split('/')
-            .find_map(|part| MONTHS.get(part.trim()).copied())
-    })
+    let lower = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    MONTHS
+        .get(&lower)
+        .copied()
+        .or_else(|| {
+            lower
+                .split('/')
+                .find_map(|part| MONTHS.get(part.trim()).copied())
+        })
+        .or_else(|| MONTHS.get(lower.split(' ').next()?).copied())
 }
 
 /// Weekday names a dateline may print before its date.
@@ -415,7 +424,7 @@ pub const NAVIGATION_WORDS: &[&str] = &[
 
 /// Words after which a capitalised word is a place or an organisation.
 pub const PREPOSITIONS: &[&str] = &[
-    "in", "at", "of", "for", "from", "en", "de", "del", "à", "au", "aux", "em", "no", "na", "do",
+    "the", "la", "le", "el", "les", "los", "las", "l'", "l’", "in", "at", "of", "for", "from", "en", "de", "del", "à", "au", "aux", "em", "no", "na", "do",
     "da", "dos", "das", "в", "у", "во", "на", "з", "із", "по", "для", "في",
 ];
 
@@ -432,4 +441,13 @@ static TITLE_PARTS_FOLDED: LazyLock<HashSet<String>> =
 /// Whether one part of a hyphenated word is a title's.
 pub fn is_title_part(part: &str) -> bool {
     TITLE_PARTS_FOLDED.contains(&fold(part))
+}
+
+static PARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!("^(?i:{NAME_PARTICLES})$")).expect("particle regex")
+});
+
+/// Whether a word is a particle inside names (`de`, `van`, `Di`, `ла`).
+pub fn is_particle(word: &str) -> bool {
+    PARTICLE.is_match(word)
 }
