@@ -332,6 +332,7 @@ fn generate_person(
     let languages = vec![rng.pick(LANGUAGES).to_string(), "en".to_string()];
     let topics = vec![rng.pick(TOPICS).to_string()];
     let person = Person {
+        last_seen_in_release_at: None,
         slug: format!("{}-{}", crate::text::slugify(&full_name), n + 1),
         name_key: String::new(),
         search_rowid: search::fts_rowid(&id),
@@ -380,6 +381,8 @@ fn generate_person(
             e164(&display)
         };
         cps.push(ContactPoint {
+            source_release_id: None,
+            last_seen_in_release_at: None,
             id: rng.id((n * 3 + k) as u64),
             person_id: Some(id.clone()),
             office_id: None,

@@ -345,8 +345,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let report = pressdir::ingest::report::run(&dir).map_err(|e| anyhow::anyhow!(e))?;
             print!("{}", report.render(verbose));
             let short = [
-                ("contact recall", report.contacts.recall(), min_contact_recall),
-                ("contact precision", report.contacts.precision(), min_contact_precision),
+                (
+                    "contact recall",
+                    report.contacts.recall(),
+                    min_contact_recall,
+                ),
+                (
+                    "contact precision",
+                    report.contacts.precision(),
+                    min_contact_precision,
+                ),
                 ("quoted recall", report.quoted.recall(), min_quoted_recall),
             ]
             .into_iter()

@@ -302,6 +302,31 @@ where
     .transpose()
 }
 
+/// A calendar date, strictly `YYYY-MM-DD` (chrono's own `FromStr` also
+/// takes signed and longer years).
+pub fn iso_date<'de, D>(deserializer: D) -> Result<Option<chrono::NaiveDate>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error;
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|text| {
+        let shaped = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        shaped
+            .then(|| chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok())
+            .flatten()
+            .ok_or_else(|| D::Error::custom("must be a date, e.g. 2026-01-31"))
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

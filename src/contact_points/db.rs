@@ -5,6 +5,7 @@
 //! Layer: a resource. May use `db`, `paging`, `audit`, `search`, and the
 //! owners' `touch` (`people::db`, `offices::db`); never HTTP.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{ContactPoint, ContactPointInput, ContactPointPatch, canonical_value};
@@ -175,16 +176,25 @@ pub fn insert_in_transaction(
     owner: &Owner,
     input: ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
-    insert_with(conn, actor, owner, input, Unreadable::Refuse)
+    insert_with(conn, actor, owner, input, Unreadable::Refuse, None)
 }
 
-/// The insert, with a choice for values that do not read as their kind.
+/// The release a contact point was read from, and its date.
+#[derive(Debug, Clone, Copy)]
+pub struct SeenIn<'a> {
+    pub release_id: &'a str,
+    pub at: NaiveDateTime,
+}
+
+/// The insert, with a choice for values that do not read as their kind,
+/// and the release it came from (ingestion).
 pub fn insert_with(
     conn: &mut DbConn,
     actor: &Actor,
     owner: &Owner,
     mut input: ContactPointInput,
     unreadable: Unreadable,
+    seen_in: Option<SeenIn<'_>>,
 ) -> Result<ContactPoint, ApiError> {
     input.normalize();
     let id = new_id();
@@ -208,6 +218,8 @@ pub fn insert_with(
         updated_at: at,
         version: 1,
         archived_at: None,
+        source_release_id: seen_in.map(|s| s.release_id.to_string()),
+        last_seen_in_release_at: seen_in.map(|s| s.at),
     };
     diesel::insert_into(contact_points::table)
         .values(&cp)
@@ -224,6 +236,27 @@ pub fn insert_with(
         Some(&cp),
     )?;
     Ok(cp)
+}
+
+/// Records that a release printed this contact point again at `seen_at`:
+/// `last_seen_in_release_at` only moves forward; version and `updated_at`
+/// follow, and so does the owner's version (its representation embeds it).
+pub fn mark_seen_in_release(
+    conn: &mut DbConn,
+    cp: &ContactPoint,
+    seen_at: NaiveDateTime,
+) -> QueryResult<()> {
+    if cp.last_seen_in_release_at.is_some_and(|c| c >= seen_at) {
+        return Ok(());
+    }
+    diesel::update(contact_points::table.find(&cp.id))
+        .set((
+            contact_points::last_seen_in_release_at.eq(Some(seen_at)),
+            contact_points::version.eq(contact_points::version + 1),
+            contact_points::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    touch_owner(conn, cp)
 }
 
 /// One active contact point whose owner is active too.

@@ -99,6 +99,12 @@ pub struct ContactPoint {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+    /// The release this number or address was read from (ingestion).
+    #[serde(default)]
+    pub source_release_id: Option<String>,
+    /// When a release last printed this number or address.
+    #[serde(default)]
+    pub last_seen_in_release_at: Option<NaiveDateTime>,
 }
 
 /// A new phone or email.
@@ -276,7 +282,11 @@ pub fn canonical_value(
             let (digits, extension) = split_extension(raw);
             // An international number is read as such: a default region
             // only misleads the parser there.
-            let region = if digits.starts_with('+') { None } else { region };
+            let region = if digits.starts_with('+') {
+                None
+            } else {
+                region
+            };
             let number = phonenumber::parse(region, digits).map_err(|_| invalid())?;
             if !phonenumber::is_valid(&number) {
                 return Err(invalid());
@@ -311,6 +321,11 @@ pub struct ContactPointResponse {
     pub label: Option<String>,
     pub visibility: Visibility,
     pub is_primary: bool,
+    /// The release this number or address was read from; null when it was
+    /// entered by hand.
+    pub source_release_id: Option<String>,
+    /// When a release last printed it.
+    pub last_seen_in_release_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -335,6 +350,8 @@ impl From<ContactPoint> for ContactPointResponse {
             label: cp.label,
             visibility: Visibility::parse(&cp.visibility),
             is_primary: cp.is_primary,
+            source_release_id: cp.source_release_id,
+            last_seen_in_release_at: cp.last_seen_in_release_at.map(|t| t.and_utc()),
             created_at: cp.created_at.and_utc(),
             updated_at: cp.updated_at.and_utc(),
             version: cp.version,

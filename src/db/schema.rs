@@ -43,6 +43,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
+        last_seen_in_release_at -> Nullable<Timestamp>,
     }
 }
 
@@ -61,6 +62,8 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
+        source_release_id -> Nullable<Text>,
+        last_seen_in_release_at -> Nullable<Timestamp>,
     }
 }
 
@@ -101,6 +104,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
+        source_release_id -> Nullable<Text>,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,8 +12,8 @@ use validator::Validate;
 use super::extract::{ExtractedContact, Extraction, extract};
 use crate::audit::Actor;
 use crate::contact_points::db::Owner;
-use crate::contact_points::db::Unreadable;
-use crate::contact_points::model::{ContactKind, ContactPointInput, canonical_value};
+use crate::contact_points::db::{SeenIn, Unreadable};
+use crate::contact_points::model::{ContactKind, ContactPoint, ContactPointInput, canonical_value};
 use crate::db::schema::{contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
 use crate::error::ApiError;
@@ -77,11 +77,39 @@ pub struct IngestResponse {
     pub actions: Vec<IngestAction>,
     /// Extraction warnings, and numbers kept as printed because they could not be read.
     pub warnings: Vec<String>,
+    /// What the release prints differently from the directory, left as stored
+    /// for a person to decide: another title, another office, a number
+    /// printed another way.
+    pub noticed: Vec<Noticed>,
+}
+
+/// A difference between the release and the directory that ingestion did
+/// not write over.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Noticed {
+    /// `person` or `contact_point`.
+    pub entity: String,
+    pub id: String,
+    /// `job_title`, `office` or `display`.
+    pub field: String,
+    /// As stored (for `office`, the office's name).
+    pub stored: Option<String>,
+    /// As the release prints it.
+    pub printed: String,
+    /// One sentence for a person reading the answer.
+    pub note: String,
 }
 
 /// Identical texts, once folded (case, accents, punctuation and spacing aside).
 fn source_hash(text: &str) -> String {
     crate::text::sha256_hex(fold(text).as_bytes())
+}
+
+/// A printed number without its spacing and punctuation, for comparing printings.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '+')
+        .collect()
 }
 
 /// Office names as compared: possessives dropped, folded.
@@ -165,9 +193,32 @@ struct Run<'a> {
     offices: Vec<Office>,
     actions: Vec<IngestAction>,
     warnings: Vec<String>,
+    noticed: Vec<Noticed>,
+    /// The release being ingested, and the moment it vouches for.
+    release_id: String,
+    seen_at: NaiveDateTime,
 }
 
 impl Run<'_> {
+    fn notice(
+        &mut self,
+        entity: &str,
+        id: &str,
+        field: &str,
+        stored: Option<String>,
+        printed: &str,
+        note: String,
+    ) {
+        self.noticed.push(Noticed {
+            entity: entity.into(),
+            id: id.into(),
+            field: field.into(),
+            stored,
+            printed: printed.into(),
+            note,
+        });
+    }
+
     fn note(&mut self, action: &str, entity: &str, id: &str, label: &str) {
         self.actions.push(IngestAction {
             action: action.into(),
@@ -241,7 +292,46 @@ impl Run<'_> {
             }
         };
         if let Some(id) = found {
+            crate::people::db::mark_seen_in_release(self.conn, &id, self.seen_at)?;
             let person = crate::people::db::find_person(self.conn, &id, false)?;
+            if let (Some(stored), Some(printed)) = (&person.job_title, title)
+                && fold(stored) != fold(printed)
+                && !fold(printed).contains(&fold(stored))
+            {
+                self.notice(
+                    "person",
+                    &person.id,
+                    "job_title",
+                    Some(stored.clone()),
+                    printed,
+                    format!(
+                        "{} is printed as \"{printed}\"; the directory keeps \"{stored}\".",
+                        person.full_name
+                    ),
+                );
+            }
+            if let (Some(office), Some(stored)) = (office, &person.office_id)
+                && &office.id != stored
+            {
+                let stored_name = self
+                    .offices
+                    .iter()
+                    .find(|o| &o.id == stored)
+                    .map(|o| o.name.clone());
+                self.notice(
+                    "person",
+                    &person.id,
+                    "office",
+                    stored_name.clone(),
+                    &office.name,
+                    format!(
+                        "{} now signs for {}; the directory keeps {}.",
+                        person.full_name,
+                        office.name,
+                        stored_name.as_deref().unwrap_or("another office")
+                    ),
+                );
+            }
             if let (None, Some(title)) = (&person.job_title, title) {
                 // A title as printed fills an empty job title; it never
                 // replaces one. Through the people's own update: version,
@@ -284,6 +374,7 @@ impl Run<'_> {
             bio: None,
         };
         let person = crate::people::db::insert_in_transaction(self.conn, self.actor, input)?;
+        crate::people::db::mark_seen_in_release(self.conn, &person.id, self.seen_at)?;
         self.note("created", "person", &person.id, &person.full_name);
         Ok(person)
     }
@@ -295,17 +386,15 @@ impl Run<'_> {
         contact: &ExtractedContact,
         region: Option<&str>,
     ) -> Result<(), ApiError> {
-        let existing: Vec<(String, String)> = contact_points::table
+        let existing: Vec<ContactPoint> = contact_points::table
             .filter(contact_points::person_id.eq(&person.id))
             .filter(contact_points::archived_at.is_null())
-            .select((contact_points::kind, contact_points::value))
+            .select(ContactPoint::as_select())
             .load(self.conn)?;
-        let mut kinds: HashSet<String> = existing.iter().map(|(k, _)| k.clone()).collect();
+        let mut kinds: HashSet<String> = existing.iter().map(|cp| cp.kind.clone()).collect();
         // Compared case-insensitively: JGallo@iom.int is jgallo@iom.int.
-        let mut values: HashSet<String> = existing
-            .into_iter()
-            .map(|(_, v)| v.to_lowercase())
-            .collect();
+        let mut values: HashSet<String> =
+            existing.iter().map(|cp| cp.value.to_lowercase()).collect();
         let items = contact
             .phones
             .iter()
@@ -320,6 +409,27 @@ impl Run<'_> {
             let canonical = canonical_value(kind, &printed, region).ok();
             let value = canonical.clone().unwrap_or_else(|| printed.clone());
             if !values.insert(value.to_lowercase()) {
+                // Printed again: confirmed now; a different printing is noticed.
+                if let Some(cp) = existing
+                    .iter()
+                    .find(|cp| cp.value.eq_ignore_ascii_case(&value))
+                {
+                    crate::contact_points::db::mark_seen_in_release(self.conn, cp, self.seen_at)?;
+                    self.note("matched", "contact_point", &cp.id, &cp.display);
+                    if kind != ContactKind::Email && squeeze(&cp.display) != squeeze(&printed) {
+                        self.notice(
+                            "contact_point",
+                            &cp.id,
+                            "display",
+                            Some(cp.display.clone()),
+                            &printed,
+                            format!(
+                                "{}'s number is printed \"{printed}\"; the directory shows \"{}\".",
+                                person.full_name, cp.display
+                            ),
+                        );
+                    }
+                }
                 continue;
             }
             let is_primary = !kinds.contains(kind.as_str());
@@ -341,6 +451,10 @@ impl Run<'_> {
                 &Owner::Person(person.id.clone()),
                 input,
                 Unreadable::KeepAsPrinted,
+                Some(SeenIn {
+                    release_id: &self.release_id,
+                    at: self.seen_at,
+                }),
             );
             let cp = match written {
                 Ok(cp) => cp,
@@ -442,34 +556,67 @@ pub fn ingest_in_transaction(
             extraction,
             actions: vec![],
             warnings,
+            noticed: vec![],
         });
     }
 
+    // A text without a headline gets its first sentence (extraction warns).
     let Some(title) = extraction.title.clone() else {
         return Err(ApiError::invalid(
-            "title",
-            "required",
-            "No title found in the text; send one as `title`.",
+            "text",
+            "no_sentence",
+            "The text has no sentence to take a title from; send one as `title`.",
         ));
     };
+    let published_on = input.published_on.or(extraction.dateline_date);
     let offices: Vec<Office> = offices::table
         .filter(offices::archived_at.is_null())
         .select(Office::as_select())
         .load(conn)?;
+    let issuing = extraction
+        .dateline
+        .as_deref()
+        .and_then(|d| office_by_name(&offices, d.split([',', '،', '/']).next().unwrap_or(d)))
+        .cloned();
+
+    // The release first: what is read from it records where it came from.
+    let release = crate::releases::db::insert_in_transaction(
+        conn,
+        actor,
+        ReleaseInput {
+            slug: None,
+            title,
+            dateline: extraction.dateline.clone(),
+            office_id: issuing.as_ref().map(|o| o.id.clone()),
+            published_on,
+            language: input.language.clone(),
+            url: input.url.clone(),
+            summary: None,
+            body: Some(extraction.body.clone()),
+        },
+    )?;
+    crate::releases::db::record_source(conn, &release.id, &hash)?;
+    // A release vouches for its people as of its date; undated, as of now.
+    let seen_at = published_on
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_else(crate::db::now);
     let mut run = Run {
         conn,
         actor,
         offices,
         actions: vec![],
         warnings: extraction.warnings.clone(),
+        noticed: vec![],
+        release_id: release.id.clone(),
+        seen_at,
     };
+    run.note("created", "release", &release.id, &release.title);
 
-    let issuing = extraction
-        .dateline
-        .as_deref()
-        .and_then(|d| office_by_name(&run.offices, d.split(',').next().unwrap_or(d)))
-        .cloned();
-    let default_region = issuing.as_ref().and_then(|o| o.country_code.clone());
+    // Phones without a country code are read, in order, with the country
+    // of the contact's office, of the place the block files them under or
+    // the dateline names (gazetteer), then of the release's office.
+    let release_region = issuing.as_ref().and_then(|o| o.country_code.clone());
+    let dateline_region = extraction.dateline_country.clone();
 
     let mut appearances: Vec<(Person, AppearanceInput)> = vec![];
     for quote in &extraction.quoted {
@@ -502,7 +649,15 @@ pub fn ingest_in_transaction(
         let region = office
             .as_ref()
             .and_then(|o| o.country_code.clone())
-            .or_else(|| default_region.clone());
+            .or_else(|| {
+                contact
+                    .place_as_printed
+                    .as_deref()
+                    .and_then(super::gazetteer::country_of)
+                    .map(str::to_string)
+            })
+            .or_else(|| dateline_region.clone())
+            .or_else(|| release_region.clone());
         let emails: Vec<String> = contact
             .emails
             .iter()
@@ -526,23 +681,6 @@ pub fn ingest_in_transaction(
         appearances.push((person, input));
     }
 
-    let release = crate::releases::db::insert_in_transaction(
-        run.conn,
-        run.actor,
-        ReleaseInput {
-            slug: None,
-            title,
-            dateline: extraction.dateline.clone(),
-            office_id: issuing.as_ref().map(|o| o.id.clone()),
-            published_on: input.published_on,
-            language: input.language.clone(),
-            url: input.url.clone(),
-            summary: None,
-            body: Some(extraction.body.clone()),
-        },
-    )?;
-    crate::releases::db::record_source(run.conn, &release.id, &hash)?;
-    run.note("created", "release", &release.id, &release.title);
     crate::audit::record(
         run.conn,
         run.actor,
@@ -557,11 +695,12 @@ pub fn ingest_in_transaction(
         if !linked.insert((person.id.clone(), appearance.role.as_str())) {
             continue;
         }
-        let created = crate::releases::db::insert_appearance_in_transaction(
+        let created = crate::releases::db::insert_appearance_with(
             run.conn,
             run.actor,
             &release.id,
             appearance,
+            true,
         )?;
         run.note("created", "appearance", &created.id, &person.full_name);
     }
@@ -574,6 +713,7 @@ pub fn ingest_in_transaction(
         extraction,
         actions: run.actions,
         warnings: run.warnings,
+        noticed: run.noticed,
     })
 }
 

@@ -204,7 +204,9 @@ fn is_place_shaped(place: &str) -> bool {
     if words.is_empty()
         || words.len() > 7
         || place.chars().count() > 60
-        || place.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+        || place
+            .chars()
+            .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
     {
         return false;
     }
@@ -220,7 +222,10 @@ fn is_place_shaped(place: &str) -> bool {
             let w = w.trim_matches(|c: char| c == '(' || c == ')' || c == '/');
             w.is_empty()
                 || w.chars().next().is_some_and(char::is_uppercase)
-                || matches!(w, "de" | "del" | "la" | "el" | "d" | "do" | "da" | "es" | "am")
+                || matches!(
+                    w,
+                    "de" | "del" | "la" | "el" | "d" | "do" | "da" | "es" | "am"
+                )
         })
 }
 
@@ -238,7 +243,10 @@ fn read_dateline(line: &str) -> Option<Dateline> {
         _ => {
             // No dash: a place and a date, then a full stop (`Kyiv, 2 May 2024.`).
             let (_, _, end) = find_date(&line[..head_limit])?;
-            let rest = line[end..].trim_start().trim_start_matches(')').trim_start();
+            let rest = line[end..]
+                .trim_start()
+                .trim_start_matches(')')
+                .trim_start();
             let lead = rest.strip_prefix('.').or_else(|| rest.strip_prefix(':'))?;
             (&line[..end], lead)
         }
@@ -260,7 +268,10 @@ fn read_dateline(line: &str) -> Option<Dateline> {
     }
     let (place, date) = match find_date(head) {
         // `24 نيسان/أبريل 2024، القاهرة، مصر –`: the date first.
-        Some((date, 0, end)) => (head[end..].trim_start_matches([',', '،', ' ']).trim(), Some(date)),
+        Some((date, 0, end)) => (
+            head[end..].trim_start_matches([',', '،', ' ']).trim(),
+            Some(date),
+        ),
         Some((date, start, _)) => (head[..start].trim(), Some(date)),
         None => (head.trim(), None),
     };
@@ -269,8 +280,7 @@ fn read_dateline(line: &str) -> Option<Dateline> {
     // `Genève (CICR)`: a parenthesis that is not a place is the agency's tag.
     let place = match place.rsplit_once('(') {
         Some((before, tag))
-            if tag.ends_with(')')
-                && gazetteer::country_of(tag.trim_end_matches(')')).is_none() =>
+            if tag.ends_with(')') && gazetteer::country_of(tag.trim_end_matches(')')).is_none() =>
         {
             before.trim()
         }
@@ -319,8 +329,23 @@ fn is_navigation(line: &str) -> bool {
         .max()
         .unwrap_or(0);
     const CHROME: &[&str] = &[
-        "skip to", "search", "menu", "share", "close", "cookie", "subscribe", "sign in", "log in",
-        "print", "download", "follow us", "пошук", "поиск", "buscar", "rechercher", "pesquisar",
+        "skip to",
+        "search",
+        "menu",
+        "share",
+        "close",
+        "cookie",
+        "subscribe",
+        "sign in",
+        "log in",
+        "print",
+        "download",
+        "follow us",
+        "пошук",
+        "поиск",
+        "buscar",
+        "rechercher",
+        "pesquisar",
     ];
     let lower = line.to_lowercase();
     let short = line.split_whitespace().count() <= 6;
@@ -332,8 +357,7 @@ fn is_navigation(line: &str) -> bool {
         || (segments >= 2)
         || (segments >= 1 && find_date(line).is_some())
         || find_date(line).is_some_and(|(_, start, end)| {
-            line[..start].trim().split_whitespace().count() + line[end..].split_whitespace().count()
-                <= 4
+            line[..start].split_whitespace().count() + line[end..].split_whitespace().count() <= 4
         })
 }
 
@@ -352,7 +376,8 @@ fn derive_title(text: &str) -> Option<String> {
             let next = first[i + c.len_utf8()..].chars().next();
             let word_before = first[..i].split_whitespace().last().unwrap_or("");
             let abbreviation = word_before.chars().count() <= 2
-                || lexicon::strip_honorifics(&format!("{word_before}. X Y")) != format!("{word_before}. X Y");
+                || lexicon::strip_honorifics(&format!("{word_before}. X Y"))
+                    != format!("{word_before}. X Y");
             if next.is_none_or(char::is_whitespace) && !abbreviation {
                 end = i;
                 break;
@@ -382,7 +407,13 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
     let normalised: String = text
         .chars()
         .filter(|c| !matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{feff}'))
-        .map(|c| if c == '\u{a0}' || c == '\u{202f}' { ' ' } else { c })
+        .map(|c| {
+            if c == '\u{a0}' || c == '\u{202f}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let lines: Vec<&str> = normalised.lines().map(str::trim).collect();
     let mut warnings = vec![];
@@ -402,7 +433,7 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
             words >= 35 || (words >= 15 && l.ends_with(['.', '”', '»', '"']))
         })
         .unwrap_or(lines.len());
-    let header_end = dateline_at.unwrap_or(first_prose).min(first_prose);
+    let header_end = dateline_at.unwrap_or(first_prose);
     let body_script = lines.get(header_end).map(|l| script(l));
     let header = &lines[..header_end];
     let is_candidate = |l: &str| {
@@ -440,7 +471,8 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
         .filter(|l| !TIME_OF_DAY.is_match(l))
         .find_map(|l| {
             let (date, start, end) = find_date(l)?;
-            let others = l[..start].split_whitespace().count() + l[end..].split_whitespace().count();
+            let others =
+                l[..start].split_whitespace().count() + l[end..].split_whitespace().count();
             (others <= 4).then_some(date)
         });
     if dateline.is_none() {
@@ -471,7 +503,7 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
             // The first sentence, without the dateline's place and date.
             let first = body_lines
                 .iter()
-                .find(|l| !l.is_empty())
+                .find(|l| !l.is_empty() && l.split_whitespace().count() >= 3 && !is_navigation(l))
                 .map(|l| lead_of(l))
                 .unwrap_or_default();
             let derived = derive_title(&first);
@@ -529,11 +561,11 @@ fn country_named_most(body: &str) -> Option<&'static str> {
     let mut counts: std::collections::HashMap<&'static str, usize> = Default::default();
     for (i, word) in words.iter().enumerate() {
         let pair = words.get(i + 1).map(|next| format!("{word} {next}"));
-        if let Some(code) = pair
-            .as_deref()
-            .and_then(gazetteer::country_of)
-            .or_else(|| (word.chars().count() > 3).then(|| gazetteer::country_of(word)).flatten())
-        {
+        if let Some(code) = pair.as_deref().and_then(gazetteer::country_of).or_else(|| {
+            (word.chars().count() > 3)
+                .then(|| gazetteer::country_of(word))
+                .flatten()
+        }) {
             *counts.entry(code).or_default() += 1;
         }
     }
@@ -558,7 +590,10 @@ fn lead_of(line: &str) -> String {
 
 /// A line that holds a phone or an email.
 fn has_values(text: &str) -> bool {
-    EMAIL.is_match(text) || PHONE.find_iter(text).any(|m| is_phone_like(m.as_str(), false))
+    EMAIL.is_match(text)
+        || PHONE
+            .find_iter(text)
+            .any(|m| is_phone_like(m.as_str(), false))
 }
 
 /// A number that reads as a phone: a `+`, parentheses or enough digits;
@@ -601,10 +636,14 @@ fn contact_block_start(lines: &[&str]) -> Option<usize> {
         .filter(|(i, l)| {
             !l.is_empty()
                 && lexicon::CONTACT_OPENER.is_match(l)
-                && l.split_whitespace().count() <= 40
+                && l
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphabetic))
+                    .count()
+                    <= 150
                 && has_values_after(*i)
-                // In the second half: an opener in the lead is prose.
-                && *i * 3 >= lines.len()
+                // Not the lead paragraph, which is prose.
+                && *i >= 1
         })
         .map(|(i, _)| i)
         .next();
@@ -719,17 +758,15 @@ fn clean_name(name: &str) -> String {
 }
 
 fn clean_quote(quote: &str) -> String {
-    quote
-        .trim()
-        .trim_end_matches([',', '،'])
-        .trim()
-        .to_string()
+    quote.trim().trim_end_matches([',', '،']).trim().to_string()
 }
 
 fn clean_title(title: &str) -> Option<String> {
     let t = title
         .trim()
-        .trim_matches(|c: char| matches!(c, ',' | '،' | '.' | ';' | ':' | '—' | '–' | '-') || c.is_whitespace())
+        .trim_matches(|c: char| {
+            matches!(c, ',' | '،' | '.' | ';' | ':' | '—' | '–' | '-') || c.is_whitespace()
+        })
         .trim();
     (!t.is_empty() && t.chars().count() <= 300).then(|| t.to_string())
 }
@@ -754,7 +791,8 @@ fn name_in(piece: &str) -> Option<(String, String)> {
             .iter()
             .copied()
             .skip_while(|w| {
-                lexicon::ATTRIBUTION.is_match(w) || lexicon::strip_honorifics(&format!("{w} ا ب")) != format!("{w} ا ب")
+                lexicon::ATTRIBUTION.is_match(w)
+                    || lexicon::strip_honorifics(&format!("{w} ا ب")) != format!("{w} ا ب")
             })
             .collect();
         if (2..=4).contains(&name_words.len()) {
@@ -798,9 +836,18 @@ fn name_in(piece: &str) -> Option<(String, String)> {
                 .filter(|&i| words[i].1.chars().next().is_some_and(char::is_uppercase))
                 .collect();
             let patronymic = capitalised.len() >= 3
-                && ["ович", "евич", "йович", "івна", "ївна", "овна", "евна", "ич"]
-                    .iter()
-                    .any(|e| words[capitalised[capitalised.len() - 2]].1.ends_with(e));
+                && [
+                    "ович",
+                    "евич",
+                    "йович",
+                    "івна",
+                    "ївна",
+                    "овна",
+                    "евна",
+                    "ич",
+                ]
+                .iter()
+                .any(|e| words[capitalised[capitalised.len() - 2]].1.ends_with(e));
             let keep = if patronymic { 3 } else { 2 };
             if capitalised.len() > keep {
                 first = capitalised[capitalised.len() - keep];
@@ -883,10 +930,12 @@ fn speaker(attribution: &str) -> Option<(String, Option<String>)> {
             .unwrap_or(0);
         let before = &attribution[before_start..verb.start()];
         // `Name said (in Geneva) that …`: reported speech; the speaker is before.
-        let reported = Regex::new(r"^[\s,]*(?:\S+\s+){0,3}?(?i:that|que|qu['’]|что|що|أن|بأن)\b")
-            .map(|r| r.is_match(after))
-            .unwrap_or(false);
-        let sides: &[&str] = if reported { &[before] } else { &[after, before] };
+        let reported = REPORTED.is_match(after);
+        let sides: &[&str] = if reported {
+            &[before]
+        } else {
+            &[after, before]
+        };
         for &side in sides {
             let parts = pieces(side);
             for (i, part) in parts.iter().enumerate() {
@@ -896,10 +945,8 @@ fn speaker(attribution: &str) -> Option<(String, Option<String>)> {
                         title_parts.push(title_rest.trim().to_string());
                     }
                     for (j, other) in parts.iter().enumerate() {
-                        if j != i && !std::ptr::eq(side, before) || (j > i) {
-                            if j != i {
-                                title_parts.push(other.replace(QUOTE_MARK, " ").trim().to_string());
-                            }
+                        if j != i {
+                            title_parts.push(other.replace(QUOTE_MARK, " ").trim().to_string());
                         }
                     }
                     let title = clean_title(&title_parts.join(", "));
@@ -915,9 +962,9 @@ fn speaker(attribution: &str) -> Option<(String, Option<String>)> {
 /// that way (hard-wrapped e-mails); otherwise each line.
 fn paragraphs(lines: &[&str]) -> Vec<String> {
     let blank_separated = lines.iter().filter(|l| l.is_empty()).count() >= 3
-        && lines
-            .windows(2)
-            .any(|w| !w[0].is_empty() && !w[1].is_empty() && !w[0].ends_with(['.', '"', '”', '»', ':']));
+        && lines.windows(2).any(|w| {
+            !w[0].is_empty() && !w[1].is_empty() && !w[0].ends_with(['.', '"', '”', '»', ':'])
+        });
     if !blank_separated {
         return lines.iter().map(|l| l.to_string()).collect();
     }
@@ -949,7 +996,10 @@ fn dash_quote(paragraph: &str) -> Option<(String, String)> {
         .or_else(|| paragraph.strip_prefix("- "))?;
     // `— Текст, — сказала Name.`
     if let Some(m) = Regex::new(r"[,.!?…]\s*[—–]\s+").ok()?.find(rest) {
-        let quote = rest[..m.start() + 1].trim().trim_end_matches(',').to_string();
+        let quote = rest[..m.start() + 1]
+            .trim()
+            .trim_end_matches(',')
+            .to_string();
         return Some((quote, rest[m.end()..].to_string()));
     }
     // `—Texto —afirmó la directora, Name—. Más texto.`
@@ -961,9 +1011,15 @@ fn dash_quote(paragraph: &str) -> Option<(String, String)> {
         return Some((rest[..at].trim().to_string(), c["attribution"].to_string()));
     }
     // `– Text, says Name.`
-    let verb = lexicon::ATTRIBUTION.captures_iter(rest).last()?.name("verb")?;
+    let verb = lexicon::ATTRIBUTION
+        .captures_iter(rest)
+        .last()?
+        .name("verb")?;
     let comma = rest[..verb.start()].rfind(',')?;
-    Some((rest[..comma].trim().to_string(), rest[comma + 1..].to_string()))
+    Some((
+        rest[..comma].trim().to_string(),
+        rest[comma + 1..].to_string(),
+    ))
 }
 
 fn add_quote(
@@ -1010,8 +1066,11 @@ fn extract_quotes(lines: &[&str]) -> Vec<ExtractedQuote> {
                     .find_map(|n| c.name(n))
                     .map(|m| m.as_str().to_string())
             })
-            .filter(|q| q.split_whitespace().count() >= 4)
+            .filter(|q| q.split_whitespace().count() >= 2)
             .collect();
+        // Two or three words in quotation marks are as often a name or a
+        // phrase as speech: those need a verb and a name next to them.
+        let only_short = spans.iter().all(|q| q.split_whitespace().count() < 4);
         if spans.is_empty() && !paragraph.trim_start().starts_with(['—', '–']) {
             // `Name said that …`, `Name also attended.`: whoever speaks in
             // the next quote that names nobody.
@@ -1030,7 +1089,7 @@ fn extract_quotes(lines: &[&str]) -> Vec<ExtractedQuote> {
                 .iter()
                 .map(|s| clean_quote(s))
                 .collect::<Vec<_>>()
-                .join(" ");
+                .join("\n\n");
             (quote, attribution)
         } else if let Some((quote, attribution)) = dash_quote(&paragraph) {
             (quote, format!("{QUOTE_MARK}, {attribution}"))
@@ -1069,11 +1128,19 @@ fn extract_quotes(lines: &[&str]) -> Vec<ExtractedQuote> {
                 .map(|(name, _)| (name, None))
         };
         let pending_speaker = || last_speaker.is_none().then(|| pending.take()).flatten();
-        let found = speaker(&attribution)
-            .or_else(subject)
-            .or_else(known)
-            .or_else(pending_speaker)
-            .or_else(before_quote);
+        let found = if only_short {
+            speaker(&attribution)
+        } else {
+            speaker(&attribution)
+                .or_else(subject)
+                .or_else(known)
+                .or_else(pending_speaker)
+                .or_else(before_quote)
+        };
+        if only_short && found.is_none() {
+            last_speaker = None;
+            continue;
+        }
         pending = None;
         match found {
             Some((name, title)) => {
@@ -1084,7 +1151,9 @@ fn extract_quotes(lines: &[&str]) -> Vec<ExtractedQuote> {
                 let names_nobody = !outside
                     .split_whitespace()
                     .any(|w| w.chars().next().is_some_and(char::is_uppercase));
-                let continues = outside.trim_matches(|c: char| !c.is_alphanumeric()).is_empty()
+                let continues = outside
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .is_empty()
                     || lexicon::PRONOUN_ATTRIBUTION.is_match(&outside)
                     || (attributed && names_nobody);
                 match (last_speaker, continues) {
@@ -1132,11 +1201,11 @@ fn headline_speaker(title: &str, prose: &[&str], quoted: &mut Vec<ExtractedQuote
             .trim()
             .trim_start_matches(|c: char| c.is_lowercase() || c.is_whitespace())
             .trim();
-        let role = lexicon::BY_WORDS
-            .iter()
-            .fold(role.to_string(), |r, by| {
-                r.strip_prefix(&format!("{by} ")).map(str::to_string).unwrap_or(r)
-            });
+        let role = lexicon::BY_WORDS.iter().fold(role.to_string(), |r, by| {
+            r.strip_prefix(&format!("{by} "))
+                .map(str::to_string)
+                .unwrap_or(r)
+        });
         let quote = prose
             .iter()
             .map(|l| lead_of(l))
@@ -1176,8 +1245,10 @@ fn contact_name(line: &str) -> Option<String> {
             .position(|w| lexicon::is_title_word(w))
             .unwrap_or(words.len());
         let name = words[..name_end].join(" ");
-        return ((2..=4).contains(&name_end) && !has_values(&name) && !lexicon::LABEL.is_match(&name))
-            .then_some(name);
+        return ((2..=4).contains(&name_end)
+            && !has_values(&name)
+            && !lexicon::LABEL.is_match(&name))
+        .then_some(name);
     }
     let c = CONTACT_NAME.captures(line)?;
     let mut name = c["name"].to_string();
@@ -1198,7 +1269,8 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
     let mut place: Option<String> = None;
     let mut current_place: Option<String> = None;
     for (i, raw) in block.iter().enumerate() {
-        let opener = lexicon::CONTACT_OPENER.is_match(raw) && (i == 0 || contact_name(raw).is_none());
+        let opener =
+            lexicon::CONTACT_OPENER.is_match(raw) && (i == 0 || contact_name(raw).is_none());
         let mut line = if opener {
             lexicon::CONTACT_OPENER.replace(raw, "").to_string()
         } else {
@@ -1206,10 +1278,7 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
         };
         // The rest of an opener: `…, please contact:`, `veuillez contacter :`.
         if opener {
-            let rest = Regex::new(r"(?i)^[^:]*?(?:contactar(?:\s+a)?|contacter|contactez|contacting|contact|contatar|contactem|звертайтеся(?:\s+до)?|обращайтесь(?:\s+к)?|يرجى الاتصال ب?)\b\s*[:,]?\s*")
-                .map(|r| r.replace(&line, "").to_string())
-                .unwrap_or(line.clone());
-            line = rest;
+            line = OPENER_REST.replace(&line, "").to_string();
         }
         let mut line = line
             .trim()
@@ -1249,7 +1318,11 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
             && contact_name(&line).is_none()
             && let Some(name) = contact_name(&c["inside"])
         {
-            let rest = format!("{}{}", &line[..c.get(0).map(|m| m.start()).unwrap_or(0)], &c["inside"][c["inside"].find(&name).map(|i| i + name.len()).unwrap_or(0)..]);
+            let rest = format!(
+                "{}{}",
+                &line[..c.get(0).map(|m| m.start()).unwrap_or(0)],
+                &c["inside"][c["inside"].find(&name).map(|i| i + name.len()).unwrap_or(0)..]
+            );
             line = format!("{name}, {rest}");
         }
         // A bare place heading: `Geneva:`.
@@ -1267,18 +1340,22 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
         }
         // `Senior Press Officer Name on 07716…`: the title first.
         if contact_name(&line).is_none() && has_values(&line) {
-            let value_at = [EMAIL.find(&line), PHONE.find(&line), lexicon::LABEL.find(&line)]
-                .into_iter()
-                .flatten()
-                .map(|m| m.start())
-                .min()
-                .unwrap_or(line.len());
+            let value_at = [
+                EMAIL.find(&line),
+                PHONE.find(&line),
+                lexicon::LABEL.find(&line),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|m| m.start())
+            .min()
+            .unwrap_or(line.len());
             let prefix = line[..value_at].split([',', '(']).next().unwrap_or("");
             if let Some((name, title)) = name_in(prefix).filter(|(_, t)| !t.trim().is_empty()) {
-                let rest = line[prefix.len()..].trim_start_matches([',', ' ']).to_string();
-                let rest = Regex::new(r"^(?i:on|at|au|al|en|em|на|по)\s+")
-                    .map(|r| r.replace(&rest, "").to_string())
-                    .unwrap_or(rest);
+                let rest = line[prefix.len()..]
+                    .trim_start_matches([',', ' '])
+                    .to_string();
+                let rest = ON_NUMBER.replace(&rest, "").to_string();
                 line = format!("{name}, {}, {rest}", title.trim());
             }
         }
@@ -1288,17 +1365,17 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
         let starts_with_name = !starts_with_label && contact_name(&line).is_some();
         // A name line opens a new contact unless the open one has no number or
         // address yet (then it is that contact's title or office line).
-        let current_is_bare = current.as_deref().is_some_and(|c| !has_values(c) && !lexicon::LABEL.is_match(c));
+        let current_is_bare = current
+            .as_deref()
+            .is_some_and(|c| !has_values(c) && !lexicon::LABEL.is_match(c));
         let opens_contact = !current_is_bare || has_values(&line);
         if starts_with_name && opens_contact {
             entries.extend(current.take().map(|e| (e, current_place.clone())));
             current_place = place.clone();
             // Several people on one line: "A at X, Tel…, or B at Y, Tel…".
-            let split = Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+|\s+[|/]\s+|\s+(?P<loc>(?:In|En|À|Em|У|В)\s+))(?P<next>\p{Lu})")
-                .expect("or regex");
             let mut parts = vec![];
             let mut last = 0;
-            for c in split.captures_iter(&line) {
+            for c in NEXT_PERSON.captures_iter(&line) {
                 let Some(next) = c.name("loc").or(c.name("next")).map(|m| m.start()) else {
                     continue;
                 };
@@ -1321,16 +1398,37 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
                 last.push_str(", ");
                 last.push_str(&line);
             }
-        } else if starts_with_label {
-            if let Some((last, _)) = entries.last_mut() {
-                last.push_str(", ");
-                last.push_str(&line);
-            }
+        } else if starts_with_label && let Some((last, _)) = entries.last_mut() {
+            last.push_str(", ");
+            last.push_str(&line);
         }
     }
     entries.extend(current.map(|e| (e, current_place.clone())));
     entries
 }
+
+/// `Name said (in Geneva) that …`: reported speech.
+static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s,]*(?:\S+\s+){0,3}?(?i:that|que|qu['’]|что|що|أن|بأن)\b")
+        .expect("reported regex")
+});
+
+/// The rest of an opener: `…, please contact:`, `veuillez contacter :`.
+static OPENER_REST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[^:]*?(?:contactar(?:\s+a)?|contacter|contactez|contacting|contact|contatar|contactem|звертайтеся(?:\s+до)?|обращайтесь(?:\s+к)?|يرجى الاتصال ب?)\b\s*[:,]?\s*")
+        .expect("opener rest regex")
+});
+
+/// `on 07716…`, `au +221…` between a name and a number.
+static ON_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:on|at|au|al|en|em|на|по)\s+").expect("on regex"));
+
+/// Where the next person starts on a line of several: `…, or Name`,
+/// `…; Name`, `… | Name`, `… In Geneva, Name`.
+static NEXT_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+|\s+[|/]\s+|\s+(?P<loc>(?:In|En|À|Em|У|В)\s+))(?P<next>\p{Lu})")
+        .expect("next person regex")
+});
 
 /// `Head : rest` in a contact block.
 static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
@@ -1376,7 +1474,11 @@ fn take_values(
     let kind = phone_label.map(contact_kind).unwrap_or(ContactKind::Phone);
     let mut found = false;
     for phone in PHONE.find_iter(&without_emails) {
-        let display = phone.as_str().trim().trim_end_matches([')', '.', ' ']).to_string();
+        let display = phone
+            .as_str()
+            .trim()
+            .trim_end_matches([')', '.', ' '])
+            .to_string();
         let display = if display.matches('(').count() < display.matches(')').count() {
             display.trim_end_matches(')').to_string()
         } else {
@@ -1422,7 +1524,14 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
     let (entry, office_hint) = match entry.split_once(OFFICE_HINT) {
         Some((entry, office)) => (
             entry.trim().trim_end_matches(',').to_string(),
-            Some(office.split(',').next().unwrap_or(office).trim().to_string()),
+            Some(
+                office
+                    .split(',')
+                    .next()
+                    .unwrap_or(office)
+                    .trim()
+                    .to_string(),
+            ),
         ),
         None => (entry.to_string(), None),
     };
@@ -1490,12 +1599,18 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
     let at_office = Regex::new(r"^(?i:at|en|à|a|em|no|na|у|в|في)\s+")
         .ok()
         .and_then(|r| r.find(&descriptor).map(|m| m.end()));
-    let (title_as_printed, office_as_printed) = if let Some(end) = at_office.filter(|_| {
-        descriptor.starts_with("at ") || looks_like_office(&descriptor)
-    }) {
+    let (title_as_printed, office_as_printed) = if let Some(end) =
+        at_office.filter(|_| descriptor.starts_with("at ") || looks_like_office(&descriptor))
+    {
         (
             None,
-            Some(descriptor[end..].trim().trim_end_matches(',').trim().to_string()),
+            Some(
+                descriptor[end..]
+                    .trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .to_string(),
+            ),
         )
     } else {
         let parts: Vec<&str> = descriptor
@@ -1522,8 +1637,24 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
 
 fn looks_like_office(text: &str) -> bool {
     const OFFICE_WORDS: &[&str] = &[
-        "iom", "oim", "office", "oficina", "bureau", "escritorio", "mission", "mision", "missao",
-        "agency", "ministry", "un", "unit", "headquarters", "sede", "siege", "ofis", "mom",
+        "iom",
+        "oim",
+        "office",
+        "oficina",
+        "bureau",
+        "escritorio",
+        "mission",
+        "mision",
+        "missao",
+        "agency",
+        "ministry",
+        "un",
+        "unit",
+        "headquarters",
+        "sede",
+        "siege",
+        "ofis",
+        "mom",
     ];
     crate::text::fold(text)
         .split(' ')
@@ -1547,7 +1678,11 @@ fn extract_contacts(block: &[&str], warnings: &mut Vec<String>) -> Vec<Extracted
                             }
                         }
                         for e in contact.emails {
-                            if !existing.emails.iter().any(|x| x.value.eq_ignore_ascii_case(&e.value)) {
+                            if !existing
+                                .emails
+                                .iter()
+                                .any(|x| x.value.eq_ignore_ascii_case(&e.value))
+                            {
                                 existing.emails.push(e);
                             }
                         }
@@ -1568,27 +1703,44 @@ mod tests {
 
     #[test]
     fn datelines_in_several_languages_with_and_without_dates() {
-        let d = read_dateline("GENEVA, 12 MARCH 2024 – The International Organization for Migration today").unwrap();
+        let d = read_dateline(
+            "GENEVA, 12 MARCH 2024 – The International Organization for Migration today",
+        )
+        .unwrap();
         assert_eq!(d.place, "GENEVA");
         assert_eq!(d.date, NaiveDate::from_ymd_opt(2024, 3, 12));
         assert_eq!(d.country, Some("CH"));
-        let d = read_dateline("Київ, 2 травня 2024 року – Міжнародна організація з міграції сьогодні повідомила").unwrap();
+        let d = read_dateline(
+            "Київ, 2 травня 2024 року – Міжнародна організація з міграції сьогодні повідомила",
+        )
+        .unwrap();
         assert_eq!(d.place, "Київ");
         assert_eq!(d.date, NaiveDate::from_ymd_opt(2024, 5, 2));
         let d = read_dateline("San José, Costa Rica, 12 de marzo de 2024 – La Organización Internacional para las Migraciones").unwrap();
         assert_eq!(d.place, "San José, Costa Rica");
         assert_eq!(d.country, Some("CR"));
-        let d = read_dateline("Kyiv, 2 May 2024. The International Organization for Migration said today").unwrap();
+        let d = read_dateline(
+            "Kyiv, 2 May 2024. The International Organization for Migration said today",
+        )
+        .unwrap();
         assert_eq!(d.place, "Kyiv");
         assert!(read_dateline("IOM - News - 12 May 2024").is_none());
-        assert!(read_dateline("Home - Press releases - IOM welcomes the new regional plan for the Americas").is_none());
+        assert!(
+            read_dateline(
+                "Home - Press releases - IOM welcomes the new regional plan for the Americas"
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn honorifics_leave_names() {
         assert_eq!(clean_name("Dr. Amal Haddad"), "Amal Haddad");
         assert_eq!(clean_name("Mme Awa Ndiaye"), "Awa Ndiaye");
-        assert_eq!(clean_name("Sra. María José Fernández"), "María José Fernández");
+        assert_eq!(
+            clean_name("Sra. María José Fernández"),
+            "María José Fernández"
+        );
         assert_eq!(clean_name("Prof. Ana Lima"), "Ana Lima");
         assert_eq!(clean_name("Ms Jane Doe"), "Jane Doe");
     }
@@ -1601,7 +1753,10 @@ mod tests {
         );
         assert_eq!(
             speaker("\u{1}, dijo la directora regional de la OIM, Ana Ruiz."),
-            Some(("Ana Ruiz".into(), Some("la directora regional de la OIM".into())))
+            Some((
+                "Ana Ruiz".into(),
+                Some("la directora regional de la OIM".into())
+            ))
         );
         assert_eq!(
             speaker("\u{1}, a déclaré Mme Awa Ndiaye, cheffe de mission."),
@@ -1622,7 +1777,9 @@ mod tests {
         assert!(e.title_derived);
         assert_eq!(
             e.title.as_deref(),
-            Some("The International Organization for Migration (IOM) today opened a new centre in the city")
+            Some(
+                "The International Organization for Migration (IOM) today opened a new centre in the city"
+            )
         );
     }
 }
@@ -1632,9 +1789,26 @@ mod probe {
     fn probe_speaker() {
         let t = "Declaración de la Directora Regional de UNICEF para América Latina y el Caribe, Guadalupe Etxeberria Sandoval, sobre las niñas y los niños que cruzan la selva del Darién";
         let mut q = vec![];
-        super::headline_speaker(t, &["Panamá – Texto de la declaración muy largo con muchas palabras para que cuente como párrafo."], &mut q);
-        eprintln!("{q:?} {:?}", super::name_in(" Guadalupe Etxeberria Sandoval"));
-        eprintln!("{:?}", super::speaker("Segundo a coordenadora de Doenças Transmissíveis da OPAS no Brasil, Ana Clara d'Ávila Moura, a vigilância genômica também será reforçada. \u{1}"));
-        eprintln!("{:?}", super::speaker("\u{1}, — заявила глава миссии МОМ в Молдове Ингрид ван дер Стрейтен."));
+        super::headline_speaker(
+            t,
+            &[
+                "Panamá – Texto de la declaración muy largo con muchas palabras para que cuente como párrafo.",
+            ],
+            &mut q,
+        );
+        eprintln!(
+            "{q:?} {:?}",
+            super::name_in(" Guadalupe Etxeberria Sandoval")
+        );
+        eprintln!(
+            "{:?}",
+            super::speaker(
+                "Segundo a coordenadora de Doenças Transmissíveis da OPAS no Brasil, Ana Clara d'Ávila Moura, a vigilância genômica também será reforçada. \u{1}"
+            )
+        );
+        eprintln!(
+            "{:?}",
+            super::speaker("\u{1}, — заявила глава миссии МОМ в Молдове Ингрид ван дер Стрейтен.")
+        );
     }
 }

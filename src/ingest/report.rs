@@ -177,8 +177,7 @@ pub fn score(name: &str, text: &str, expected_json: &str) -> Result<FixtureRepor
     let expected: Expected =
         serde_json::from_str(expected_json).map_err(|e| format!("{name}.json: {e}"))?;
     let extraction = extract(text, None);
-    let (contacts, mut differences) =
-        tally(&expected_items(&expected), &found_items(&extraction));
+    let (contacts, mut differences) = tally(&expected_items(&expected), &found_items(&extraction));
     let expected_quoted: Vec<String> = expected
         .quoted
         .iter()
@@ -198,7 +197,11 @@ pub fn score(name: &str, text: &str, expected_json: &str) -> Result<FixtureRepor
             extraction
                 .media_contacts
                 .iter()
-                .map(|c| (&c.name, &c.place_as_printed, c.phones.iter().map(|p| &p.display).collect::<Vec<_>>()))
+                .map(|c| (
+                    &c.name,
+                    &c.place_as_printed,
+                    c.phones.iter().map(|p| &p.display).collect::<Vec<_>>()
+                ))
                 .collect::<Vec<_>>()
         ));
     }

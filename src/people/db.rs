@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{
@@ -128,6 +129,14 @@ pub fn list_people(
             .filter(appearances::role.eq(role.as_str()))
             .filter(appearances::archived_at.is_null());
         query = query.filter(people::id.eq_any(ids));
+    }
+    if let Some(date) = filter.not_seen_since {
+        let start = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+        query = query.filter(
+            people::last_seen_in_release_at
+                .is_null()
+                .or(people::last_seen_in_release_at.lt(start)),
+        );
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(people::updated_at.gt(since.naive_utc()));
@@ -278,6 +287,7 @@ pub fn insert_in_transaction(
     let search_rowid = search::fts_rowid(&id);
     // The search module writes the document and its keys.
     let person = Person {
+        last_seen_in_release_at: None,
         id,
         slug,
         languages: json_list(&input.languages),
@@ -420,6 +430,32 @@ pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
         ))
         .execute(conn)?;
     search::index::person_changed(conn, person_id, Fresh::Existing)
+}
+
+/// Records that a release printed this person at `seen_at` (the release's
+/// date, or the time of ingestion): `last_seen_in_release_at` only moves
+/// forward, and the person's version and `updated_at` follow, so that
+/// mirrors and ETags see the change. Nothing else of the person changes.
+pub fn mark_seen_in_release(
+    conn: &mut DbConn,
+    person_id: &str,
+    seen_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let current: Option<NaiveDateTime> = people::table
+        .find(person_id)
+        .select(people::last_seen_in_release_at)
+        .first(conn)?;
+    if current.is_some_and(|c| c >= seen_at) {
+        return Ok(());
+    }
+    diesel::update(people::table.find(person_id))
+        .set((
+            people::last_seen_in_release_at.eq(Some(seen_at)),
+            people::version.eq(people::version + 1),
+            people::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Brings an archived person back (its next version, a new

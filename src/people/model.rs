@@ -55,6 +55,9 @@ pub struct Person {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+    /// When a release last printed this person (quoted or as a contact).
+    #[serde(default)]
+    pub last_seen_in_release_at: Option<NaiveDateTime>,
 }
 
 /// A list kept in a text column as JSON (`["en","es"]`), written out as a
@@ -270,6 +273,10 @@ pub struct PersonResponse {
     pub bio: Option<String>,
     /// Primary first.
     pub contact_points: Vec<ContactPointResponse>,
+    /// When a release last printed this person, quoted or as a media
+    /// contact (the release's date, or the time it was ingested when it has
+    /// none); null when no ingested release names them.
+    pub last_seen_in_release_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Bumped on every change, including changes to its contact points; the ETag.
@@ -296,6 +303,7 @@ impl PersonResponse {
             office,
             bio: p.bio,
             contact_points,
+            last_seen_in_release_at: p.last_seen_in_release_at.map(|t| t.and_utc()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
             version: p.version,
@@ -381,6 +389,12 @@ pub struct PersonListQuery {
     /// Only people changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
     #[serde(default, deserialize_with = "crate::validate::rfc3339")]
     pub updated_since: Option<DateTime<Utc>>,
+    /// People no ingested release has printed since this date (`YYYY-MM-DD`,
+    /// UTC), never-printed people included: the contacts a press office
+    /// should check are still current.
+    #[serde(default, deserialize_with = "crate::validate::iso_date")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-01-01")]
+    pub not_seen_since: Option<chrono::NaiveDate>,
     /// Include archived people as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,
     /// `json` (default), `vcard` (one .vcf with a card per person) or `csv`;

@@ -565,6 +565,18 @@ pub fn insert_appearance_in_transaction(
     release_id: &str,
     input: AppearanceInput,
 ) -> Result<AppearanceResponse, ApiError> {
+    insert_appearance_with(conn, actor, release_id, input, false)
+}
+
+/// The link, saying whether it was read from the release's own text
+/// (ingestion), which its `source_release_id` records.
+pub fn insert_appearance_with(
+    conn: &mut DbConn,
+    actor: &Actor,
+    release_id: &str,
+    input: AppearanceInput,
+    read_from_text: bool,
+) -> Result<AppearanceResponse, ApiError> {
     input.validate()?;
     let person = crate::people::db::find_person(conn, &input.person_id, false).map_err(|_| {
         ApiError::invalid(
@@ -599,6 +611,7 @@ pub fn insert_appearance_in_transaction(
     };
     let at = now();
     let appearance = Appearance {
+        source_release_id: read_from_text.then(|| release_id.to_string()),
         id: existing
             .as_ref()
             .map(|a| a.id.clone())
@@ -627,6 +640,11 @@ pub fn insert_appearance_in_transaction(
                 appearances::archived_at.eq(None::<chrono::NaiveDateTime>),
             ))
             .execute(conn)?;
+        if read_from_text {
+            diesel::update(appearances::table.find(&appearance.id))
+                .set(appearances::source_release_id.eq(&appearance.source_release_id))
+                .execute(conn)?;
+        }
     } else {
         diesel::insert_into(appearances::table)
             .values(&appearance)

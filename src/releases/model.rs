@@ -332,6 +332,10 @@ pub struct Appearance {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+    /// Set when ingestion read this appearance from its release's text;
+    /// null when it was entered by hand.
+    #[serde(default)]
+    pub source_release_id: Option<String>,
 }
 
 /// Link a person to a release.
@@ -382,6 +386,9 @@ pub struct AppearanceResponse {
     pub office_as_printed: Option<String>,
     pub quote: Option<String>,
     pub position: i32,
+    /// The release whose text this appearance was read from (ingestion);
+    /// null when it was entered by hand.
+    pub source_release_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -399,6 +406,7 @@ impl AppearanceResponse {
             office_as_printed: a.office_as_printed,
             quote: a.quote,
             position: a.position,
+            source_release_id: a.source_release_id,
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),
             version: a.version,

@@ -42,6 +42,7 @@ fn contact(
         name: name.into(),
         title_as_printed: title.map(Into::into),
         office_as_printed: office.map(Into::into),
+        place_as_printed: None,
         phones,
         emails,
     }
@@ -639,7 +640,7 @@ async fn bad_ingest_requests_are_problems() {
     );
     assert_eq!(
         failing_fields(&assert_problem(no_title, 422, "validation-failed").await),
-        vec!["title"]
+        vec!["text"]
     );
     assert_problem(wrong_type, 415, "unsupported-media-type").await;
 }
