@@ -187,6 +187,15 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
     )
 }
 
+/// The countries a contact's numbers may be read with, besides what the
+/// release's text gives (which extraction has tried already).
+struct Regions {
+    /// The country of the office the contact signs for.
+    office: Option<String>,
+    /// The country of the release's office.
+    release: Option<String>,
+}
+
 struct Run<'a> {
     conn: &'a mut DbConn,
     actor: &'a Actor,
@@ -384,7 +393,7 @@ impl Run<'_> {
         &mut self,
         person: &Person,
         contact: &ExtractedContact,
-        region: Option<&str>,
+        regions: &Regions,
     ) -> Result<(), ApiError> {
         let existing: Vec<ContactPoint> = contact_points::table
             .filter(contact_points::person_id.eq(&person.id))
@@ -398,15 +407,20 @@ impl Run<'_> {
         let items = contact
             .phones
             .iter()
-            .map(|p| (p.kind, p.display.clone(), p.label.clone()))
-            .chain(
-                contact
-                    .emails
-                    .iter()
-                    .map(|e| (ContactKind::Email, e.value.clone(), e.label.clone())),
-            );
-        for (kind, printed, label) in items {
-            let canonical = canonical_value(kind, &printed, region).ok();
+            .map(|p| (p.kind, p.display.clone(), p.label.clone(), p.value.clone()))
+            .chain(contact.emails.iter().map(|e| {
+                (ContactKind::Email, e.value.clone(), e.label.clone(), None)
+            }));
+        for (kind, printed, label, read) in items {
+            // In order: the contact's office, what the release itself gives
+            // (the extraction's reading), the release's office.
+            let with = |region: Option<&str>| canonical_value(kind, &printed, region).ok();
+            let canonical = regions
+                .office
+                .as_deref()
+                .and_then(|r| with(Some(r)))
+                .or(read)
+                .or_else(|| with(regions.release.as_deref()));
             let value = canonical.clone().unwrap_or_else(|| printed.clone());
             if !values.insert(value.to_lowercase()) {
                 // Printed again: confirmed now; a different printing is noticed.
@@ -613,10 +627,10 @@ pub fn ingest_in_transaction(
     run.note("created", "release", &release.id, &release.title);
 
     // Phones without a country code are read, in order, with the country
-    // of the contact's office, of the place the block files them under or
-    // the dateline names (gazetteer), then of the release's office.
+    // of the contact's office, then the countries the release's text gives
+    // (the place the block files them under, the dateline; see
+    // `extract::read_numbers`), then the country of the release's office.
     let release_region = issuing.as_ref().and_then(|o| o.country_code.clone());
-    let dateline_region = extraction.dateline_country.clone();
 
     let mut appearances: Vec<(Person, AppearanceInput)> = vec![];
     for quote in &extraction.quoted {
@@ -646,18 +660,10 @@ pub fn ingest_in_transaction(
             Some(printed) => Some(run.office_for_contact(printed)?),
             None => None,
         };
-        let region = office
-            .as_ref()
-            .and_then(|o| o.country_code.clone())
-            .or_else(|| {
-                contact
-                    .place_as_printed
-                    .as_deref()
-                    .and_then(super::gazetteer::country_of)
-                    .map(str::to_string)
-            })
-            .or_else(|| dateline_region.clone())
-            .or_else(|| release_region.clone());
+        let regions = Regions {
+            office: office.as_ref().and_then(|o| o.country_code.clone()),
+            release: release_region.clone(),
+        };
         let emails: Vec<String> = contact
             .emails
             .iter()
@@ -669,7 +675,7 @@ pub fn ingest_in_transaction(
             office.as_ref(),
             &emails,
         )?;
-        run.contact_points(&person, contact, region.as_deref())?;
+        run.contact_points(&person, contact, &regions)?;
         let input = AppearanceInput {
             person_id: person.id.clone(),
             role: Role::MediaContact,

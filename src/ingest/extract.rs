@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::gazetteer;
 use super::lexicon::{self, LabelKind};
-use crate::contact_points::model::ContactKind;
+use crate::contact_points::model::{ContactKind, canonical_value, split_extension};
 
 /// A quoted person, as the release prints them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -32,6 +32,10 @@ pub struct ExtractedPhone {
     pub label: Option<String>,
     /// As printed, extension included (`+41 22 717 9111 ext. 204`).
     pub display: String,
+    /// E.164 as read (`;ext=` for an extension), a number without a country
+    /// code read with the first country the release gives it that makes it
+    /// valid; null when none does. Ingestion tries the contact's office first.
+    pub value: Option<String>,
 }
 
 /// An email address as printed, with its label.
@@ -519,21 +523,33 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
     };
 
     let contact_at = contact_block_start(body_lines);
-    let prose = &body_lines[..contact_at.unwrap_or(body_lines.len())];
+    // The block ends where prose resumes (a release may go on after it).
+    let contact_end = contact_at.map(|start| contact_block_end(body_lines, start));
+    let mut prose: Vec<&str> = body_lines[..contact_at.unwrap_or(body_lines.len())].to_vec();
+    if let Some(end) = contact_end {
+        prose.push("");
+        prose.extend_from_slice(&body_lines[end..]);
+    }
     // Some releases (US style) print the media contacts above the headline.
     let header_contacts = header_contact_block(&lines[..body_start.min(lines.len())]);
-    let mut quoted = extract_quotes(prose);
+    let mut quoted = extract_quotes(&prose);
     if let Some(t) = title.as_deref().filter(|_| !title_derived) {
-        headline_speaker(t, prose, &mut quoted);
+        headline_speaker(t, &prose, &mut quoted);
     }
+    resolve_short_names(&mut quoted, &normalised);
     let mut block: Vec<&str> = header_contacts.to_vec();
-    if let Some(i) = contact_at {
+    if let (Some(start), Some(end)) = (contact_at, contact_end) {
         if !block.is_empty() {
             block.push("");
         }
-        block.extend_from_slice(&body_lines[i..]);
+        block.extend_from_slice(&body_lines[start..end]);
     }
-    let media_contacts = extract_contacts(&block, &mut warnings);
+    let mut media_contacts = extract_contacts(&block, &mut warnings);
+    let dateline_country = dateline.as_ref().and_then(|d| d.country);
+    read_numbers(
+        &mut media_contacts,
+        dateline_country.or_else(|| country_named_most(&body)),
+    );
     Extraction {
         title,
         title_derived,
@@ -704,6 +720,92 @@ fn header_contact_block<'a>(header: &'a [&'a str]) -> &'a [&'a str] {
     } else {
         &[]
     }
+}
+
+/// Where a contact block starting at `start` ends: at the first long
+/// paragraph of prose after it that holds no number or address.
+fn contact_block_end(lines: &[&str], start: usize) -> usize {
+    lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .find(|(_, l)| {
+            l.split_whitespace().count() > 25 && !has_values(l) && !lexicon::LABEL.is_match(l)
+        })
+        .map(|(i, _)| i)
+        .unwrap_or(lines.len())
+}
+
+/// Names printed in full somewhere in the text: every run of capitalised
+/// words that reads as a name.
+fn names_in_text(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = vec![];
+    for line in text.lines() {
+        for sentence in line.split(['.', ':', '"', '“', '”', '«', '»']) {
+            for piece in pieces(sentence) {
+                if let Some((name, _)) = name_in(piece)
+                    && !names.contains(&name)
+                {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// `Dr Ba-Obaid`, `Mr. Sy Diallo`, `Di Salvo`: a short form of somebody the
+/// text names in full elsewhere becomes that full name; quotes of one
+/// person under two forms are joined.
+fn resolve_short_names(quoted: &mut Vec<ExtractedQuote>, text: &str) {
+    if quoted.is_empty() {
+        return;
+    }
+    let full_names = names_in_text(text);
+    for q in quoted.iter_mut() {
+        let without_honorific = {
+            let words: Vec<&str> = q.name.split_whitespace().collect();
+            let probe = format!("{} X Y", words[0]);
+            if words.len() >= 2 && lexicon::strip_honorifics(&probe) != probe {
+                words[1..].join(" ")
+            } else {
+                q.name.clone()
+            }
+        };
+        // Only a short form: after an honorific (`Dr Ba-Obaid`), or one that
+        // starts with a particle (`Di Salvo`, `Del Valle`).
+        let first_word = without_honorific.split_whitespace().next().unwrap_or("");
+        let short_form = without_honorific != q.name || lexicon::is_particle(first_word);
+        if !short_form {
+            continue;
+        }
+        let key = crate::text::fold(&without_honorific);
+        let longer = full_names.iter().find(|full| {
+            let folded = crate::text::fold(full);
+            folded.len() > key.len() && folded.ends_with(&format!(" {key}"))
+        });
+        if let Some(full) = longer {
+            q.name = full.clone();
+        } else if without_honorific != q.name && without_honorific.split_whitespace().count() >= 2 {
+            q.name = without_honorific;
+        }
+    }
+    let mut merged: Vec<ExtractedQuote> = vec![];
+    for q in quoted.drain(..) {
+        match merged
+            .iter_mut()
+            .find(|m| crate::text::fold(&m.name) == crate::text::fold(&q.name))
+        {
+            Some(m) => {
+                m.quote = format!("{}\n\n{}", m.quote, q.quote);
+                if m.title_as_printed.is_none() {
+                    m.title_as_printed = q.title_as_printed;
+                }
+            }
+            None => merged.push(q),
+        }
+    }
+    *quoted = merged;
 }
 
 /// Whether text is shaped like a person's name: two to six words, no
@@ -938,7 +1040,18 @@ fn speaker(attribution: &str) -> Option<(String, Option<String>)> {
         };
         for &side in sides {
             let parts = pieces(side);
-            for (i, part) in parts.iter().enumerate() {
+            // A piece that is a name and nothing else wins over a name
+            // found inside a longer piece (`Minister of Fisheries and
+            // Aquaculture Development, Name, told…`).
+            let pure = parts
+                .iter()
+                .position(|p| name_in(p).is_some_and(|(_, rest)| rest.trim().is_empty()));
+            let order: Vec<usize> = pure
+                .into_iter()
+                .chain((0..parts.len()).filter(|i| Some(*i) != pure))
+                .collect();
+            for i in order {
+                let part = parts[i];
                 if let Some((name, title_rest)) = name_in(part) {
                     let mut title_parts: Vec<String> = vec![];
                     if !title_rest.trim().is_empty() {
@@ -1498,6 +1611,7 @@ fn take_values(
                 kind,
                 label: phone_label.map(str::to_string),
                 display,
+                value: None,
             });
         }
     }
@@ -1516,6 +1630,7 @@ fn take_values(
             kind,
             label: phone_label.map(str::to_string),
             display: leftover.to_string(),
+            value: None,
         });
     }
 }
@@ -1635,6 +1750,84 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
     })
 }
 
+/// The country an email address's domain names (`.org.uk`, `.gov.pk`).
+fn email_country(email: &str) -> Option<String> {
+    let tld = email.rsplit('.').next()?.to_ascii_uppercase();
+    let code = if tld == "UK" { "GB".to_string() } else { tld };
+    (code.len() == 2 && code.parse::<phonenumber::country::Id>().is_ok()).then_some(code)
+}
+
+/// The country of an international number.
+fn number_country(display: &str) -> Option<String> {
+    let (digits, _) = split_extension(display);
+    if !digits.starts_with('+') {
+        return None;
+    }
+    let number = phonenumber::parse(None, &digits).ok()?;
+    number.country().id().map(|id| id.as_ref().to_string())
+}
+
+/// Reads every number the way a careful reader would: one with a country
+/// code as is; one without, with the first country the release gives the
+/// contact that makes it a valid number: the place the block files them
+/// under, a place in their own line (`UNICEF Canada`), their email's
+/// country, the dateline's (or, without one, the text's) country, then the
+/// countries of the other numbers printed for them and in the block.
+fn read_numbers(contacts: &mut [ExtractedContact], release_country: Option<&str>) {
+    let block_countries: Vec<String> = contacts
+        .iter()
+        .flat_map(|c| c.phones.iter().filter_map(|p| number_country(&p.display)))
+        .collect();
+    for contact in contacts.iter_mut() {
+        let mut regions: Vec<String> = vec![];
+        let mut add = |code: Option<String>| {
+            if let Some(code) = code
+                && !regions.contains(&code)
+            {
+                regions.push(code);
+            }
+        };
+        add(contact
+            .place_as_printed
+            .as_deref()
+            .and_then(gazetteer::country_of)
+            .map(str::to_string));
+        for text in [&contact.office_as_printed, &contact.title_as_printed]
+            .into_iter()
+            .flatten()
+        {
+            let words: Vec<&str> = text
+                .split(|c: char| !c.is_alphabetic() && c != '-' && c != '’' && c != '\'')
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
+            for (i, word) in words.iter().enumerate() {
+                let pair = words.get(i + 1).map(|next| format!("{word} {next}"));
+                add(pair
+                    .as_deref()
+                    .and_then(gazetteer::country_of)
+                    .or_else(|| (word.chars().count() > 3).then(|| gazetteer::country_of(word)).flatten())
+                    .map(str::to_string));
+            }
+        }
+        for email in &contact.emails {
+            add(email_country(&email.value));
+        }
+        add(release_country.map(str::to_string));
+        for phone in &contact.phones {
+            add(number_country(&phone.display));
+        }
+        for code in &block_countries {
+            add(Some(code.clone()));
+        }
+        for phone in contact.phones.iter_mut() {
+            let read = |region: Option<&str>| {
+                canonical_value(ContactKind::Phone, &phone.display, region).ok()
+            };
+            phone.value = read(None).or_else(|| regions.iter().find_map(|r| read(Some(r))));
+        }
+    }
+}
+
 fn looks_like_office(text: &str) -> bool {
     const OFFICE_WORDS: &[&str] = &[
         "iom",
@@ -1661,9 +1854,28 @@ fn looks_like_office(text: &str) -> bool {
         .any(|w| OFFICE_WORDS.contains(&w))
 }
 
+/// `name[at]unwomen.org`, `name [arobase] unicef.org`: addresses written
+/// to escape harvesters, read back.
+static OBFUSCATED_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\[(]\s*(?:at|arobase|arroba|собака|@)\s*[\])]\s*").expect("at regex")
+});
+static OBFUSCATED_DOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\[(]\s*(?:dot|point|punto|ponto|крапка|точка)\s*[\])]\s*")
+        .expect("dot regex")
+});
+
 fn extract_contacts(block: &[&str], warnings: &mut Vec<String>) -> Vec<ExtractedContact> {
+    let readable: Vec<String> = block
+        .iter()
+        .filter(|l| !lexicon::HOTLINE.is_match(l))
+        .map(|l| {
+            let l = OBFUSCATED_AT.replace_all(l, "@");
+            OBFUSCATED_DOT.replace_all(&l, ".").to_string()
+        })
+        .collect();
+    let block: Vec<&str> = readable.iter().map(String::as_str).collect();
     let mut contacts: Vec<ExtractedContact> = vec![];
-    for (entry, place) in contact_entries(block) {
+    for (entry, place) in contact_entries(&block) {
         match parse_contact(&entry, place) {
             Some(contact) => {
                 match contacts
@@ -1787,28 +1999,10 @@ mod tests {
 mod probe {
     #[test]
     fn probe_speaker() {
-        let t = "Declaración de la Directora Regional de UNICEF para América Latina y el Caribe, Guadalupe Etxeberria Sandoval, sobre las niñas y los niños que cruzan la selva del Darién";
-        let mut q = vec![];
-        super::headline_speaker(
-            t,
-            &[
-                "Panamá – Texto de la declaración muy largo con muchas palabras para que cuente como párrafo.",
-            ],
-            &mut q,
-        );
-        eprintln!(
-            "{q:?} {:?}",
-            super::name_in(" Guadalupe Etxeberria Sandoval")
-        );
-        eprintln!(
-            "{:?}",
-            super::speaker(
-                "Segundo a coordenadora de Doenças Transmissíveis da OPAS no Brasil, Ana Clara d'Ávila Moura, a vigilância genômica também será reforçada. \u{1}"
-            )
-        );
-        eprintln!(
-            "{:?}",
-            super::speaker("\u{1}, — заявила глава миссии МОМ в Молдове Ингрид ван дер Стрейтен.")
-        );
+        let text = std::fs::read_to_string("fixtures/releases/tuning/ru-r2-wfp-1.txt").unwrap();
+        for line in text.lines().filter(|l| l.contains("Шарипов") || l.contains("Ямагути")) {
+            eprintln!("{:?}", super::speaker(line));
+            eprintln!("{:?}", super::extract_quotes(&[line]).iter().map(|q| (&q.name, &q.title_as_printed)).collect::<Vec<_>>());
+        }
     }
 }

@@ -33,6 +33,9 @@ pub static CONTACT_OPENER: LazyLock<Regex> = LazyLock::new(|| {
         r"contacts? for (?:the )?(?:media|press)",
         r"(?:media|press) contact persons?",
         r"contacts?\s*:",
+        r"for [^.:]{0,60}?,\s*(?:please\s+)?contact\b",
+        r"(?:please\s+)?contact\s+\p{Lu}",
+        r"(?:renseignements|informaci[oó]n|informa[cç][oõ]es|contactos?|contatos?)\s*:",
         // Spanish
         r"para (?:m[aá]s|mayor|obtener m[aá]s) informaci[oó]n",
         r"contactos? (?:de|para) (?:prensa|medios(?: de comunicaci[oó]n)?)",
@@ -1071,7 +1074,7 @@ pub fn is_title_word(word: &str) -> bool {
 }
 
 /// Particles inside names: `María José de la Vega`, `Ahmed bin Said`.
-pub const NAME_PARTICLES: &str = r"(?:de|del|della|dei|di|da|das|dos|du|van|von|der|den|ter|le|la|al|el|bin|bint|ben|ibn|abu|wa|ya|ul|ud|ur|d['’]|dal|dell['’]|ould|ag|ван|дер|де|фон|ди|да|аль|ель|бін|бен|ібн)";
+pub const NAME_PARTICLES: &str = r"(?:de|del|della|dei|di|da|das|dos|du|van|von|der|den|ter|le|la|al|el|bin|bint|ben|ibn|abu|wa|ya|ul|ud|ur|d['’]|dal|dell['’]|ould|ag|ван|дер|ден|де|дель|ді|ла|ле|фон|ди|да|аль|ель|бін|бен|ібн)";
 
 /// `In Geneva:`, `En Ginebra,`, `À Genève :` in front of a contact.
 pub static LOCATION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -1402,3 +1405,11 @@ static PARTICLE: LazyLock<Regex> =
 pub fn is_particle(word: &str) -> bool {
     PARTICLE.is_match(word)
 }
+
+/// Lines of a contact block that give a public hotline, not a person's number.
+pub static HOTLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)hotline|helpline|hot line|toll[- ]free|l[ií]nea (?:gratuita|de ayuda|de atenci[oó]n)|ligne (?:verte|d['’]assistance)|num[ée]ro vert|linha (?:gratuita|de apoio)|гаряч(?:а|ої) лін|горяч(?:ая|ей) лин|الخط الساخن",
+    )
+    .expect("hotline regex")
+});
