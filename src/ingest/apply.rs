@@ -408,9 +408,12 @@ impl Run<'_> {
             .phones
             .iter()
             .map(|p| (p.kind, p.display.clone(), p.label.clone(), p.value.clone()))
-            .chain(contact.emails.iter().map(|e| {
-                (ContactKind::Email, e.value.clone(), e.label.clone(), None)
-            }));
+            .chain(
+                contact
+                    .emails
+                    .iter()
+                    .map(|e| (ContactKind::Email, e.value.clone(), e.label.clone(), None)),
+            );
         for (kind, printed, label, read) in items {
             // In order: the contact's office, what the release itself gives
             // (the extraction's reading), the release's office.

@@ -244,6 +244,14 @@ fn read_dateline(line: &str) -> Option<Dateline> {
         .unwrap_or(line.len());
     let (head, lead) = match DATELINE_DASH.find(&line[..head_limit]) {
         Some(dash) if dash.start() > 0 => (&line[..dash.start()], &line[dash.end()..]),
+        _ if is_arabic(line)
+            && line.split_once('،').is_some_and(|(place, _)| {
+                place.split_whitespace().count() <= 3 && gazetteer::country_of(place).is_some()
+            }) =>
+        {
+            // `القاهرة، أطلق …`: a known place and the Arabic comma.
+            line.split_once('،').unwrap_or((line, ""))
+        }
         _ => {
             // No dash: a place and a date, then a full stop (`Kyiv, 2 May 2024.`).
             let (_, _, end) = find_date(&line[..head_limit])?;
@@ -522,6 +530,13 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
         }
     };
 
+    // `… can be arranged. For more information, please contact Name, +227…`:
+    // a contact sentence at the end of a paragraph starts its own line.
+    let split_lines: Vec<&str> = body_lines
+        .iter()
+        .flat_map(|line| split_contact_sentence(line))
+        .collect();
+    let body_lines = &split_lines[..];
     let contact_at = contact_block_start(body_lines);
     // The block ends where prose resumes (a release may go on after it).
     let contact_end = contact_at.map(|start| contact_block_end(body_lines, start));
@@ -545,11 +560,14 @@ pub fn extract(text: &str, title: Option<&str>) -> Extraction {
         block.extend_from_slice(&body_lines[start..end]);
     }
     let mut media_contacts = extract_contacts(&block, &mut warnings);
-    let dateline_country = dateline.as_ref().and_then(|d| d.country);
-    read_numbers(
-        &mut media_contacts,
-        dateline_country.or_else(|| country_named_most(&body)),
-    );
+    let mut release_countries: Vec<&str> = dateline
+        .as_ref()
+        .map(|d| gazetteer::countries_of_dateline(&d.place))
+        .unwrap_or_default();
+    if release_countries.is_empty() {
+        release_countries.extend(country_named_most(&body));
+    }
+    read_numbers(&mut media_contacts, &release_countries);
     Extraction {
         title,
         title_derived,
@@ -698,6 +716,22 @@ fn contact_block_start(lines: &[&str]) -> Option<usize> {
     (names_someone && start * 2 >= lines.len().saturating_sub(1) / 2).then_some(start)
 }
 
+/// A line split before a sentence that opens a contact block and gives a
+/// number or address; otherwise the line.
+fn split_contact_sentence(line: &str) -> Vec<&str> {
+    let starts = line
+        .match_indices(". ")
+        .map(|(i, _)| i + 2)
+        .filter(|&i| i < line.len());
+    for start in starts {
+        let rest = &line[start..];
+        if lexicon::CONTACT_OPENER.is_match(rest) && has_values(rest) {
+            return vec![line[..start].trim_end(), rest];
+        }
+    }
+    vec![line]
+}
+
 /// A contact block above the headline: an opener followed by lines with
 /// names and values, up to the first line that is neither.
 fn header_contact_block<'a>(header: &'a [&'a str]) -> &'a [&'a str] {
@@ -710,7 +744,14 @@ fn header_contact_block<'a>(header: &'a [&'a str]) -> &'a [&'a str] {
     let mut end = start + 1;
     while end < header.len() {
         let line = header[end];
-        if !(line.is_empty() || has_values(line) || contact_name(line).is_some()) {
+        // A contact's title or office line: short, and a value follows.
+        let title_line = line.split_whitespace().count() <= 10
+            && header[end + 1..]
+                .iter()
+                .filter(|l| !l.is_empty())
+                .take(2)
+                .any(|l| has_values(l));
+        if !(line.is_empty() || has_values(line) || contact_name(line).is_some() || title_line) {
             break;
         }
         end += 1;
@@ -743,15 +784,29 @@ fn names_in_text(text: &str) -> Vec<String> {
     for line in text.lines() {
         for sentence in line.split(['.', ':', '"', '“', '”', '«', '»']) {
             for piece in pieces(sentence) {
-                if let Some((name, _)) = name_in(piece)
-                    && !names.contains(&name)
-                {
-                    names.push(name);
+                // Every name in the piece, each read with what precedes it.
+                for run in NAME_RUN.find_iter(piece) {
+                    if let Some((name, _)) = name_in(&piece[..run.end()])
+                        && !names.contains(&name)
+                        && !starts_with_honorific(&name)
+                    {
+                        names.push(name);
+                    }
                 }
             }
         }
     }
     names
+}
+
+/// `Ms Pene`, `Dr. Ba-Obaid`: a name whose first word is an honorific.
+fn starts_with_honorific(name: &str) -> bool {
+    let mut words = name.split_whitespace();
+    let (Some(first), Some(_)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let probe = format!("{first} X Y");
+    lexicon::strip_honorifics(&probe) != probe
 }
 
 /// `Dr Ba-Obaid`, `Mr. Sy Diallo`, `Di Salvo`: a short form of somebody the
@@ -763,27 +818,31 @@ fn resolve_short_names(quoted: &mut Vec<ExtractedQuote>, text: &str) {
     }
     let full_names = names_in_text(text);
     for q in quoted.iter_mut() {
-        let without_honorific = {
-            let words: Vec<&str> = q.name.split_whitespace().collect();
-            let probe = format!("{} X Y", words[0]);
-            if words.len() >= 2 && lexicon::strip_honorifics(&probe) != probe {
-                words[1..].join(" ")
-            } else {
-                q.name.clone()
-            }
+        let without_honorific = if starts_with_honorific(&q.name) {
+            q.name
+                .split_whitespace()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            q.name.clone()
         };
         // Only a short form: after an honorific (`Dr Ba-Obaid`), or one that
         // starts with a particle (`Di Salvo`, `Del Valle`).
-        let first_word = without_honorific.split_whitespace().next().unwrap_or("");
-        let short_form = without_honorific != q.name || lexicon::is_particle(first_word);
-        if !short_form {
-            continue;
-        }
         let key = crate::text::fold(&without_honorific);
-        let longer = full_names.iter().find(|full| {
-            let folded = crate::text::fold(full);
-            folded.len() > key.len() && folded.ends_with(&format!(" {key}"))
-        });
+        // The shortest full name that ends with this one, one or two
+        // words longer: `Ni Bhriain Walsh` → `Aoife Ni Bhriain Walsh`.
+        let longer = full_names
+            .iter()
+            .filter(|full| {
+                let folded = crate::text::fold(full);
+                let extra = full.split_whitespace().count() as i64
+                    - without_honorific.split_whitespace().count() as i64;
+                folded.len() > key.len()
+                    && folded.ends_with(&format!(" {key}"))
+                    && (1..=2).contains(&extra)
+            })
+            .min_by_key(|full| full.len());
         if let Some(full) = longer {
             q.name = full.clone();
         } else if without_honorific != q.name && without_honorific.split_whitespace().count() >= 2 {
@@ -835,6 +894,10 @@ pub fn is_plausible_name(text: &str) -> bool {
     // `Abril A…`: a one-letter word that is no particle or initial.
     let not_a_name_word = |w: &str| w.chars().count() == 1 && !lexicon::is_particle(w);
     capitalised >= 2
+        && !words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| lexicon::is_function_word(w, i == 0))
         && gazetteer::country_of(text).is_none()
         && !words.iter().any(|w| not_a_name_word(w))
         && !words.iter().any(|w| {
@@ -1539,7 +1602,7 @@ static ON_NUMBER: LazyLock<Regex> =
 /// Where the next person starts on a line of several: `…, or Name`,
 /// `…; Name`, `… | Name`, `… In Geneva, Name`.
 static NEXT_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+|\s+[|/]\s+|\s+(?P<loc>(?:In|En|À|Em|У|В)\s+))(?P<next>\p{Lu})")
+    Regex::new(r"(?:;\s*|,?\s+(?:or|o|ou|або|или|أو)\s+(?:(?:con|with|avec|com|з|с)\s+)?|\s+[|/]\s+|\s+(?P<loc>(?:In|En|À|Em|У|В)\s+))(?P<next>\p{Lu})")
         .expect("next person regex")
 });
 
@@ -1677,7 +1740,12 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
             Some((
                 label.start(),
                 whole_end,
-                label.as_str().trim_end_matches([':', ' ']).to_string(),
+                // As printed: `Tel.` keeps its full stop.
+                if after_name[label.end()..].starts_with('.') {
+                    format!("{}.", label.as_str().trim_end_matches([':', ' ']))
+                } else {
+                    label.as_str().trim_end_matches([':', ' ']).to_string()
+                },
             ))
         })
         .collect();
@@ -1773,7 +1841,7 @@ fn number_country(display: &str) -> Option<String> {
 /// under, a place in their own line (`UNICEF Canada`), their email's
 /// country, the dateline's (or, without one, the text's) country, then the
 /// countries of the other numbers printed for them and in the block.
-fn read_numbers(contacts: &mut [ExtractedContact], release_country: Option<&str>) {
+fn read_numbers(contacts: &mut [ExtractedContact], release_countries: &[&str]) {
     let block_countries: Vec<String> = contacts
         .iter()
         .flat_map(|c| c.phones.iter().filter_map(|p| number_country(&p.display)))
@@ -1805,14 +1873,20 @@ fn read_numbers(contacts: &mut [ExtractedContact], release_country: Option<&str>
                 add(pair
                     .as_deref()
                     .and_then(gazetteer::country_of)
-                    .or_else(|| (word.chars().count() > 3).then(|| gazetteer::country_of(word)).flatten())
+                    .or_else(|| {
+                        (word.chars().count() > 3)
+                            .then(|| gazetteer::country_of(word))
+                            .flatten()
+                    })
                     .map(str::to_string));
             }
         }
         for email in &contact.emails {
             add(email_country(&email.value));
         }
-        add(release_country.map(str::to_string));
+        for code in release_countries {
+            add(Some(code.to_string()));
+        }
         for phone in &contact.phones {
             add(number_country(&phone.display));
         }
@@ -1999,10 +2073,9 @@ mod tests {
 mod probe {
     #[test]
     fn probe_speaker() {
-        let text = std::fs::read_to_string("fixtures/releases/tuning/ru-r2-wfp-1.txt").unwrap();
-        for line in text.lines().filter(|l| l.contains("Шарипов") || l.contains("Ямагути")) {
-            eprintln!("{:?}", super::speaker(line));
-            eprintln!("{:?}", super::extract_quotes(&[line]).iter().map(|q| (&q.name, &q.title_as_printed)).collect::<Vec<_>>());
-        }
+        let text =
+            std::fs::read_to_string("fixtures/releases/tuning/en-r5-nzredcross-1.txt").unwrap();
+        let names = super::names_in_text(&text);
+        eprintln!("{:?}", names);
     }
 }

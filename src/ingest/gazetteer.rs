@@ -40,6 +40,22 @@ pub fn country_of(place: &str) -> Option<&'static str> {
     PLACES.get(&key).map(|(code, _)| *code)
 }
 
+/// Every country a dateline names, in order (`Київ/Будапешт` → UA, HU).
+pub fn countries_of_dateline(place: &str) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = vec![];
+    for code in country_of_dateline(place).into_iter().chain(
+        place
+            .split([',', '،', '(', ')', '/', '-'])
+            .map(str::trim)
+            .filter_map(country_of),
+    ) {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
 /// The country a dateline names: the country if it names one
 /// (`Kakuma, Kenya`, `Dakar (Sénégal)`), else its first place.
 pub fn country_of_dateline(place: &str) -> Option<&'static str> {

@@ -156,8 +156,9 @@ pub static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .collect();
     // One-letter labels (`T:`, `M:`, `E:`) only with their colon.
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}\d])(?P<label>(?:{})(?:\s*\(?(?:whatsapp|signal)\)?)?|[TMEPF]\s*:|(?:office|oficina|bureau|direct|desk|fixe|fijo|ligne directe)\s*:)\s*[:.]?\s*",
-        alternation(&all)
+        r"(?i)(?:^|[^\p{{L}}\d])(?P<label>(?:{})\b(?:\s*\(?(?:whatsapp|signal)\)?)?|[TMEPF]\s*:|(?:office|oficina|bureau|direct|desk|fixe|fijo|ligne directe)\s*:)\s*[:.]?\s*",
+        // A label's own full stop is read as its separator (`Tel.`).
+        alternation(&all.iter().filter(|l| !l.ends_with('.')).copied().collect::<Vec<_>>())
     ))
     .expect("label regex")
 });
@@ -547,6 +548,54 @@ const VERBS: &[&str] = &[
     "وشددت",
     "يقول",
     "تقول",
+    "ويقول",
+    "وتقول",
+    "ذكر",
+    "وذكر",
+    "ذكرت",
+    "وذكرت",
+    "لفت",
+    "ولفت",
+    "لفتت",
+    "ولفتت",
+    "تابع",
+    "وتابع",
+    "تابعت",
+    "وتابعت",
+    "أعرب",
+    "وأعرب",
+    "أعربت",
+    "وأعربت",
+    "اعتبر",
+    "واعتبر",
+    "اعتبرت",
+    "واعتبرت",
+    "يضيف",
+    "ويضيف",
+    "تضيف",
+    "وتضيف",
+    "أكّد",
+    "وأكّد",
+    "أكّدت",
+    "وأكّدت",
+    "قالته",
+    "قاله",
+    "دعا",
+    "ودعا",
+    "دعت",
+    "ودعت",
+    "واضاف",
+    "واضافت",
+    "اضاف",
+    "اضافت",
+    "اكد",
+    "واكد",
+    "اكدت",
+    "واكدت",
+    "اوضح",
+    "واوضح",
+    "اوضحت",
+    "واوضحت",
 ];
 
 /// Words that put the speaker after them: `according to Name`.
@@ -1413,3 +1462,69 @@ pub static HOTLINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("hotline regex")
 });
+
+/// Words that never start a name (`In Metuge`, `en Bolivia`), or never
+/// stand inside one (`Mozambique since`).
+pub fn is_function_word(word: &str, first: bool) -> bool {
+    const NEVER_FIRST: &[&str] = &[
+        "in",
+        "en",
+        "em",
+        "no",
+        "na",
+        "at",
+        "à",
+        "au",
+        "aux",
+        "from",
+        "of",
+        "for",
+        "the",
+        "la",
+        "le",
+        "les",
+        "el",
+        "los",
+        "las",
+        "de",
+        "del",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "в",
+        "у",
+        "на",
+        "з",
+        "із",
+        "по",
+        "для",
+        "في",
+        "on",
+        "to",
+        "by",
+        "par",
+        "pour",
+        "por",
+        "para",
+        "sur",
+        "selon",
+        "según",
+        "segundo",
+        "according",
+        "volunteer",
+        "voluntaria",
+        "voluntario",
+        "bénévole",
+        "волонтер",
+        "волонтерка",
+    ];
+    const NEVER_INSIDE: &[&str] = &[
+        "since", "and", "but", "when", "while", "after", "before", "during", "with", "into",
+        "about", "desde", "durante", "pendant", "depuis", "avec", "com", "con", "et", "und", "і",
+        "и", "та", "що", "что", "que", "who", "which", "said", "says", "in", "at", "on", "to",
+        "for", "from", "en", "em", "à", "в", "у", "на", "por", "para", "pour", "par",
+    ];
+    let lower = word.to_lowercase();
+    (first && NEVER_FIRST.contains(&lower.as_str())) || NEVER_INSIDE.contains(&lower.as_str())
+}

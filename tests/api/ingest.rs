@@ -16,7 +16,12 @@ fn quote(name: &str, title: Option<&str>, text: &str) -> ExtractedQuote {
     }
 }
 
-fn phone(kind: ContactKind, label: Option<&str>, display: &str, value: Option<&str>) -> ExtractedPhone {
+fn phone(
+    kind: ContactKind,
+    label: Option<&str>,
+    display: &str,
+    value: Option<&str>,
+) -> ExtractedPhone {
     ExtractedPhone {
         kind,
         label: label.map(Into::into),
@@ -139,7 +144,12 @@ fn inline_contacts_with_national_numbers_labels_and_two_offices() {
                 Some("IOM Kenya"),
                 vec![
                     phone(Phone, Some("Tel."), "020 422 1000", Some("+254204221000")),
-                    phone(Mobile, Some("Mobile"), "+254 722 123 456", Some("+254722123456"))
+                    phone(
+                        Mobile,
+                        Some("Mobile"),
+                        "+254 722 123 456",
+                        Some("+254722123456")
+                    )
                 ],
                 vec![email(Some("Email"), "potieno@iom.int")]
             ),
@@ -147,7 +157,12 @@ fn inline_contacts_with_national_numbers_labels_and_two_offices() {
                 "Amina Yusuf",
                 None,
                 Some("the IOM Regional Office for East and Horn of Africa"),
-                vec![phone(Phone, Some("Tel"), "+254 20 422 1100", Some("+254204221100"))],
+                vec![phone(
+                    Phone,
+                    Some("Tel"),
+                    "+254 20 422 1100",
+                    Some("+254204221100")
+                )],
                 vec![email(Some("Email"), "ayusuf@iom.int")]
             ),
         ]
@@ -186,14 +201,24 @@ fn one_contact_per_line_and_quotes_after_the_name_or_according_to() {
                 "Sophie Lefèvre",
                 Some("Senior Media Officer"),
                 Some("IOM Headquarters"),
-                vec![phone(Phone, Some("Tel"), "+41 22 717 9111", Some("+41227179111"))],
+                vec![phone(
+                    Phone,
+                    Some("Tel"),
+                    "+41 22 717 9111",
+                    Some("+41227179111")
+                )],
                 vec![email(Some("Email"), "slefevre@iom.int")]
             ),
             contact(
                 "João Gonçalves",
                 Some("Media Officer"),
                 None,
-                vec![phone(Phone, Some("Tel"), "+41 79 123 45 67", Some("+41791234567"))],
+                vec![phone(
+                    Phone,
+                    Some("Tel"),
+                    "+41 79 123 45 67",
+                    Some("+41791234567")
+                )],
                 vec![email(Some("E-mail"), "jgoncalves@iom.int")]
             ),
         ]
@@ -222,8 +247,18 @@ fn one_contact_per_paragraph_with_several_phones_and_a_name_first_quote() {
                 Some("IOM Thailand"),
                 vec![
                     phone(Phone, Some("Tel"), "02 343 9300", Some("+6623439300")),
-                    phone(Mobile, Some("Mobile"), "+66 81 234 5678", Some("+66812345678")),
-                    phone(Mobile, Some("WhatsApp"), "+66 89 765 4321", Some("+66897654321")),
+                    phone(
+                        Mobile,
+                        Some("Mobile"),
+                        "+66 81 234 5678",
+                        Some("+66812345678")
+                    ),
+                    phone(
+                        Mobile,
+                        Some("WhatsApp"),
+                        "+66 89 765 4321",
+                        Some("+66897654321")
+                    ),
                 ],
                 vec![email(Some("E-mail"), "ncharoenkul@iom.int")]
             ),
@@ -231,7 +266,12 @@ fn one_contact_per_paragraph_with_several_phones_and_a_name_first_quote() {
                 "Tom Baker",
                 Some("Regional Media Officer"),
                 Some("IOM Asia-Pacific"),
-                vec![phone(Mobile, Some("Cell"), "+66 2 343 9400", Some("+6623439400"))],
+                vec![phone(
+                    Mobile,
+                    Some("Cell"),
+                    "+66 2 343 9400",
+                    Some("+6623439400")
+                )],
                 vec![email(Some("Email"), "tbaker@iom.int")]
             ),
         ]
@@ -279,7 +319,12 @@ fn a_continued_quote_and_no_url_or_address_taken_for_a_name() {
             "Moussa Ndiaye",
             None,
             Some("IOM Senegal"),
-            vec![phone(Phone, Some("Tel"), "+221 33 869 6200", Some("+221338696200"))],
+            vec![phone(
+                Phone,
+                Some("Tel"),
+                "+221 33 869 6200",
+                Some("+221338696200")
+            )],
             vec![email(Some("Email"), "mndiaye@iom.int")]
         )]
     );
@@ -309,7 +354,12 @@ fn contacts_separated_by_semicolon_or() {
                 "Lucía Hernández",
                 None,
                 Some("IOM Mexico"),
-                vec![phone(Phone, Some("Phone"), "+52 55 5080 1234", Some("+525550801234"))],
+                vec![phone(
+                    Phone,
+                    Some("Phone"),
+                    "+52 55 5080 1234",
+                    Some("+525550801234")
+                )],
                 vec![email(Some("Email"), "lhernandez@iom.int")]
             ),
             contact(
