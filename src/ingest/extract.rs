@@ -633,6 +633,12 @@ fn has_values(text: &str) -> bool {
 /// A number that reads as a phone: a `+`, parentheses or enough digits;
 /// a year range or a figure in prose is not one.
 fn is_phone_like(candidate: &str, labelled: bool) -> bool {
+    // `12.11.2025`, `2024-03-12`: a date, not a number to call.
+    if find_date(candidate).is_some_and(|(_, start, end)| {
+        candidate[..start].trim().is_empty() && candidate[end..].trim().is_empty()
+    }) {
+        return false;
+    }
     let digits = candidate.chars().filter(char::is_ascii_digit).count()
         + candidate
             .chars()
@@ -735,9 +741,22 @@ fn split_contact_sentence(line: &str) -> Vec<&str> {
 /// A contact block above the headline: an opener followed by lines with
 /// names and values, up to the first line that is neither.
 fn header_contact_block<'a>(header: &'a [&'a str]) -> &'a [&'a str] {
+    // An opener; or, without one, a name with a number or address in the
+    // next three lines.
+    let by_name = || {
+        header.iter().enumerate().position(|(i, l)| {
+            contact_name(l).is_some()
+                && header[i + 1..]
+                    .iter()
+                    .filter(|l| !l.is_empty())
+                    .take(3)
+                    .any(|l| has_values(l))
+        })
+    };
     let Some(start) = header
         .iter()
         .position(|l| lexicon::CONTACT_OPENER.is_match(l))
+        .or_else(by_name)
     else {
         return &[];
     };
@@ -1421,10 +1440,13 @@ fn contact_name(line: &str) -> Option<String> {
             .position(|w| lexicon::is_title_word(w))
             .unwrap_or(words.len());
         let name = words[..name_end].join(" ");
-        return ((2..=4).contains(&name_end)
-            && !has_values(&name)
-            && !lexicon::LABEL.is_match(&name))
-        .then_some(name);
+        if (2..=4).contains(&name_end) && !has_values(&name) && !lexicon::LABEL.is_match(&name) {
+            return Some(name);
+        }
+        // A title first: `الناطق الإعلامي باسم الوزارة Name`.
+        return name_in(first)
+            .map(|(name, _)| name)
+            .filter(|n| !has_values(n) && !lexicon::LABEL.is_match(n));
     }
     let c = CONTACT_NAME.captures(line)?;
     let mut name = c["name"].to_string();
@@ -1488,6 +1510,14 @@ fn contact_entries(block: &[&str]) -> Vec<(String, Option<String>)> {
                     line = format!("{rest}, {OFFICE_HINT}{head}");
                 }
             }
+        }
+        // `MSF Paris / Name`, `UNDP – Name`: an office, then the contact.
+        if let Some(c) = HEAD_SEPARATOR.captures(&line)
+            && contact_name(&line).is_none()
+            && !has_values(&c["head"])
+            && contact_name(&c["rest"]).is_some()
+        {
+            line = format!("{}, {OFFICE_HINT}{}", &c["rest"], c["head"].trim());
         }
         // `Tel.: 099 412 33 07 (Name, Office)`: the name in brackets.
         if let Some(c) = NAME_IN_BRACKETS.captures(&line)
@@ -1611,6 +1641,12 @@ static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<head>[^:@\d]{2,60}?)\s*:\s*(?P<rest>\S.*)$").expect("head regex")
 });
 
+/// `Office / rest`, `Office – rest` in a contact block.
+static HEAD_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<head>[^/|–—@\d]{2,40}?)\s+[/|–—]\s+(?P<rest>\S.*)$")
+        .expect("head separator regex")
+});
+
 /// `(Name, Office)` in a line that does not start with a name.
 static NAME_IN_BRACKETS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((?P<inside>[^()]{4,80})\)").expect("brackets regex"));
@@ -1699,18 +1735,16 @@ fn take_values(
 }
 
 fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact> {
+    // The office printed before the name travels behind a marker, up to
+    // the next comma; what follows it is still this contact's.
     let (entry, office_hint) = match entry.split_once(OFFICE_HINT) {
-        Some((entry, office)) => (
-            entry.trim().trim_end_matches(',').to_string(),
-            Some(
-                office
-                    .split(',')
-                    .next()
-                    .unwrap_or(office)
-                    .trim()
-                    .to_string(),
-            ),
-        ),
+        Some((before, after)) => {
+            let office = after.split(',').next().unwrap_or(after);
+            (
+                format!("{}{}", before.trim_end(), &after[office.len()..]),
+                Some(office.trim().to_string()),
+            )
+        }
         None => (entry.to_string(), None),
     };
     let (entry, place) = match lexicon::LOCATION_PREFIX.captures(entry.trim()) {
@@ -1835,6 +1869,15 @@ fn number_country(display: &str) -> Option<String> {
     number.country().id().map(|id| id.as_ref().to_string())
 }
 
+/// A national number that is valid in exactly one country's numbering plan
+/// (`07821 445 903`); none when several or no country would take it.
+fn only_reading(display: &str) -> Option<String> {
+    let mut readings = gazetteer::country_codes()
+        .filter_map(|code| canonical_value(ContactKind::Phone, display, Some(code)).ok());
+    let first = readings.next()?;
+    readings.all(|other| other == first).then_some(first)
+}
+
 /// Reads every number the way a careful reader would: one with a country
 /// code as is; one without, with the first country the release gives the
 /// contact that makes it a valid number: the place the block files them
@@ -1897,7 +1940,9 @@ fn read_numbers(contacts: &mut [ExtractedContact], release_countries: &[&str]) {
             let read = |region: Option<&str>| {
                 canonical_value(ContactKind::Phone, &phone.display, region).ok()
             };
-            phone.value = read(None).or_else(|| regions.iter().find_map(|r| read(Some(r))));
+            phone.value = read(None)
+                .or_else(|| regions.iter().find_map(|r| read(Some(r))))
+                .or_else(|| only_reading(&phone.display));
         }
     }
 }

@@ -26,6 +26,21 @@ static PLACES: LazyLock<HashMap<String, (&'static str, bool)>> = LazyLock::new(|
     places
 });
 
+/// Every country code the gazetteer knows (ISO 3166-1 alpha-2, from CLDR).
+pub fn country_codes() -> impl Iterator<Item = &'static str> {
+    static CODES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut codes: Vec<&'static str> = PLACES
+            .values()
+            .filter(|(_, country)| *country)
+            .map(|(code, _)| *code)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    });
+    CODES.iter().copied()
+}
+
 /// Whether a word is a country's name (`Ukraine`, `Brasil`), not a city's.
 pub fn is_country_name(word: &str) -> bool {
     PLACES.get(&fold(word)).is_some_and(|(_, country)| *country)

@@ -7,6 +7,7 @@ mod formats;
 mod hardening;
 mod helpers;
 mod ingest;
+mod ingest_languages;
 mod instances;
 mod limits;
 mod offices;
