@@ -199,35 +199,40 @@ pub fn score(name: &str, text: &str, expected_json: &str) -> Result<FixtureRepor
                 .collect::<Vec<_>>()
         ));
     }
-    let mut headers_right = 0;
     let title_right = match &expected.title {
         Some(t) => extraction.title.as_deref() == Some(t.as_str()),
         None => extraction.title_derived,
     };
-    if title_right {
-        headers_right += 1;
-    } else {
-        differences.push(format!(
-            "title {:?}, expected {:?}",
-            extraction.title, expected.title
-        ));
-    }
-    if extraction.dateline == expected.dateline {
-        headers_right += 1;
-    } else {
-        differences.push(format!(
-            "dateline {:?}, expected {:?}",
-            extraction.dateline, expected.dateline
-        ));
-    }
-    if extraction.dateline_date == expected.published_on {
-        headers_right += 1;
-    } else {
-        differences.push(format!(
-            "date {:?}, expected {:?}",
-            extraction.dateline_date, expected.published_on
-        ));
-    }
+    let checks = [
+        (
+            title_right,
+            format!(
+                "title {:?}, expected {:?}",
+                extraction.title, expected.title
+            ),
+        ),
+        (
+            extraction.dateline == expected.dateline,
+            format!(
+                "dateline {:?}, expected {:?}",
+                extraction.dateline, expected.dateline
+            ),
+        ),
+        (
+            extraction.dateline_date == expected.published_on,
+            format!(
+                "date {:?}, expected {:?}",
+                extraction.dateline_date, expected.published_on
+            ),
+        ),
+    ];
+    let headers_right = checks.iter().filter(|(right, _)| *right).count();
+    differences.extend(
+        checks
+            .into_iter()
+            .filter(|(right, _)| !right)
+            .map(|(_, difference)| difference),
+    );
     Ok(FixtureReport {
         name: name.to_string(),
         language: expected.language.unwrap_or_default(),
@@ -313,17 +318,5 @@ impl Report {
             self.fixtures.len() * 3
         ));
         out
-    }
-}
-
-#[cfg(test)]
-mod debug {
-    #[test]
-    fn print_extraction() {
-        if let Ok(path) = std::env::var("PRESSDIR_DEBUG_FIXTURE") {
-            let text = std::fs::read_to_string(path).unwrap();
-            let e = super::extract(&text, None);
-            eprintln!("{}", serde_json::to_string_pretty(&e).unwrap());
-        }
     }
 }
