@@ -333,6 +333,8 @@ fn generate_person(
     let topics = vec![rng.pick(TOPICS).to_string()];
     let person = Person {
         last_seen_in_release_at: None,
+        pronouns: None,
+        social_profiles: "[]".into(),
         slug: format!("{}-{}", crate::text::slugify(&full_name), n + 1),
         name_key: String::new(),
         search_rowid: search::fts_rowid(&id),

@@ -44,6 +44,8 @@ diesel::table! {
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
         last_seen_in_release_at -> Nullable<Timestamp>,
+        pronouns -> Nullable<Text>,
+        social_profiles -> Text,
     }
 }
 

@@ -33,6 +33,8 @@ pub const HEADER: &[&str] = &[
     "email",
     "languages",
     "topics",
+    "pronouns",
+    "social_profiles",
     "updated_at",
 ];
 
@@ -66,6 +68,13 @@ pub fn people(people: &[PersonResponse]) -> String {
             first(&[ContactKind::Email]),
             p.languages.join(" "),
             p.topics.join("; "),
+            p.pronouns.clone().unwrap_or_default(),
+            // `Service url` pairs: a URL has no spaces, a pair no semicolon.
+            p.social_profiles
+                .iter()
+                .map(|s| format!("{} {}", s.service.replace(';', ","), s.url))
+                .collect::<Vec<_>>()
+                .join("; "),
             p.updated_at.to_rfc3339(),
         ];
         let _ = writer.write_record(row.iter().map(|c| inert(c)));

@@ -42,6 +42,8 @@ pub fn person(p: &PersonResponse, base: &str) -> Value {
         "knowsLanguage": p.languages,
         "knowsAbout": p.topics,
         "description": p.bio,
+        // schema.org has no pronouns; profiles elsewhere are `sameAs`.
+        "sameAs": p.social_profiles.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
         "contactPoint": contact_points(&p.contact_points),
     })
 }

@@ -26,6 +26,20 @@ pub fn escape(text: &str) -> String {
 
 /// A URI value (URL, SOURCE): URIs have no spaces, controls or quotes, so
 /// any that reach here are percent-encoded rather than written raw.
+/// A quoted parameter value (RFC 6868): `^` and `"` escaped, control
+/// characters dropped.
+pub fn param_value(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '^' => "^^".to_string(),
+            '"' => "^'".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
 pub fn uri(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
@@ -165,6 +179,18 @@ pub fn person(p: &PersonResponse, office: Option<&OfficeSummary>, base_url: &str
     }
     if let Some(bio) = &p.bio {
         card.text("NOTE", bio);
+    }
+    // RFC 9554: PRONOUNS (text) and SOCIALPROFILE (a URI, its service as
+    // SERVICE-TYPE, quoted with RFC 6868 escapes).
+    if let Some(pronouns) = &p.pronouns {
+        card.text("PRONOUNS", pronouns);
+    }
+    for profile in &p.social_profiles {
+        card.raw(&format!(
+            "SOCIALPROFILE;SERVICE-TYPE=\"{}\":{}",
+            param_value(&profile.service),
+            uri(&profile.url)
+        ));
     }
     card.finish(
         &p.id,

@@ -381,6 +381,8 @@ impl Run<'_> {
             languages: vec![],
             topics: vec![],
             bio: None,
+            pronouns: None,
+            social_profiles: vec![],
         };
         let person = crate::people::db::insert_in_transaction(self.conn, self.actor, input)?;
         crate::people::db::mark_seen_in_release(self.conn, &person.id, self.seen_at)?;

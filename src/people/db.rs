@@ -288,6 +288,8 @@ pub fn insert_in_transaction(
     // The search module writes the document and its keys.
     let person = Person {
         last_seen_in_release_at: None,
+        social_profiles: json_text(&input.social_profiles),
+        pronouns: input.pronouns,
         id,
         slug,
         languages: json_list(&input.languages),
@@ -352,6 +354,8 @@ pub fn update_person(
             job_title: input.job_title,
             office_id: office.map(|o| o.id),
             bio: input.bio,
+            pronouns: input.pronouns,
+            social_profiles: json_text(&input.social_profiles),
             updated_at: now(),
             version: current.version + 1,
         };
@@ -430,6 +434,11 @@ pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
         ))
         .execute(conn)?;
     search::index::person_changed(conn, person_id, Fresh::Existing)
+}
+
+/// A list as the JSON text its column holds.
+fn json_text<T: serde::Serialize>(list: &[T]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
 /// Records that a release printed this person at `seen_at` (the release's

@@ -58,6 +58,11 @@ pub struct Person {
     /// When a release last printed this person (quoted or as a contact).
     #[serde(default)]
     pub last_seen_in_release_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub pronouns: Option<String>,
+    /// Stored as JSON text; exported as an array of `{service, url}`.
+    #[serde(with = "json_text_profiles", default = "empty_list")]
+    pub social_profiles: String,
 }
 
 /// A list kept in a text column as JSON (`["en","es"]`), written out as a
@@ -89,7 +94,78 @@ mod json_text_list {
     }
 }
 
+fn empty_list() -> String {
+    "[]".to_string()
+}
+
+/// Social profiles kept in a text column as JSON, written out as an array.
+mod json_text_profiles {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::SocialProfile;
+
+    pub fn serialize<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<SocialProfile> = serde_json::from_str(text).unwrap_or_default();
+        serializer.collect_seq(list)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        use serde::de::Error;
+        let list = Vec::<SocialProfile>::deserialize(deserializer)?;
+        serde_json::to_string(&list).map_err(D::Error::custom)
+    }
+}
+
+/// A profile elsewhere: the service's name and the profile's address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SocialProfile {
+    /// `Mastodon`, `Bluesky`, `LinkedIn`, `X`…
+    #[schema(min_length = 1, max_length = 40, example = "Mastodon")]
+    pub service: String,
+    #[schema(max_length = 2000, example = "https://mastodon.social/@iom")]
+    pub url: String,
+}
+
+/// The most profiles a person lists.
+pub const MAX_SOCIAL_PROFILES: usize = 10;
+
+/// Each profile: a one-line service name of 1 to 40 characters and an
+/// absolute http(s) URL of at most 2,000.
+fn social_profiles_rule(profiles: &[SocialProfile]) -> Result<(), validator::ValidationError> {
+    let fail = |code: &'static str, message: String| {
+        let mut e = validator::ValidationError::new(code);
+        e.message = Some(message.into());
+        Err(e)
+    };
+    if profiles.len() > MAX_SOCIAL_PROFILES {
+        return fail("length", format!("at most {MAX_SOCIAL_PROFILES} profiles"));
+    }
+    for (i, p) in profiles.iter().enumerate() {
+        let service_len = p.service.chars().count();
+        if service_len == 0 || service_len > 40 || rules::single_line(&p.service).is_err() {
+            return fail(
+                "service",
+                format!("profile {i}: service must be one line of 1 to 40 characters"),
+            );
+        }
+        if p.url.chars().count() > 2000 || rules::http_url(&p.url).is_err() {
+            return fail(
+                "url",
+                format!(
+                    "profile {i}: url must be an absolute http or https URL of at most 2000 characters"
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 impl Person {
+    pub fn social_profile_list(&self) -> Vec<SocialProfile> {
+        serde_json::from_str(&self.social_profiles).unwrap_or_default()
+    }
+
     pub fn language_list(&self) -> Vec<String> {
         serde_json::from_str(&self.languages).unwrap_or_default()
     }
@@ -112,6 +188,8 @@ pub struct PersonChanges {
     pub languages: String,
     pub topics: String,
     pub bio: Option<String>,
+    pub pronouns: Option<String>,
+    pub social_profiles: String,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -159,6 +237,14 @@ pub struct PersonInput {
     #[validate(length(max = 5000), custom(function = "rules::multi_line"))]
     #[schema(max_length = 5000)]
     pub bio: Option<String>,
+    /// As the person gives them: `she/her`, `él`, `they/them`.
+    #[validate(length(min = 1, max = 40), custom(function = "rules::single_line"))]
+    #[schema(min_length = 1, max_length = 40, example = "she/her")]
+    pub pronouns: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "social_profiles_rule"))]
+    #[schema(max_items = 10)]
+    pub social_profiles: Vec<SocialProfile>,
 }
 
 impl PersonInput {
@@ -171,8 +257,13 @@ impl PersonInput {
             &mut self.job_title,
             &mut self.office_id,
             &mut self.bio,
+            &mut self.pronouns,
         ] {
             trim_opt(field);
+        }
+        for profile in &mut self.social_profiles {
+            trim(&mut profile.service);
+            trim(&mut profile.url);
         }
         trim_tags(&mut self.languages);
         trim_tags(&mut self.topics);
@@ -191,6 +282,8 @@ impl From<&Person> for PersonInput {
             languages: p.language_list(),
             topics: p.topic_list(),
             bio: p.bio.clone(),
+            pronouns: p.pronouns.clone(),
+            social_profiles: p.social_profile_list(),
         }
     }
 }
@@ -226,6 +319,12 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub bio: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 40)]
+    pub pronouns: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[schema(nullable = false, max_items = 10)]
+    pub social_profiles: Option<Vec<SocialProfile>>,
 }
 
 impl PersonPatch {
@@ -242,6 +341,7 @@ impl PersonPatch {
             (&mut input.job_title, self.job_title),
             (&mut input.office_id, self.office_id),
             (&mut input.bio, self.bio),
+            (&mut input.pronouns, self.pronouns),
         ] {
             if let Some(value) = change {
                 *target = value;
@@ -252,6 +352,9 @@ impl PersonPatch {
         }
         if let Some(topics) = self.topics {
             input.topics = topics;
+        }
+        if let Some(profiles) = self.social_profiles {
+            input.social_profiles = profiles;
         }
         input
     }
@@ -271,6 +374,8 @@ pub struct PersonResponse {
     pub languages: Vec<String>,
     pub topics: Vec<String>,
     pub bio: Option<String>,
+    pub pronouns: Option<String>,
+    pub social_profiles: Vec<SocialProfile>,
     /// Primary first.
     pub contact_points: Vec<ContactPointResponse>,
     /// When a release last printed this person, quoted or as a media
@@ -293,6 +398,8 @@ impl PersonResponse {
         Self {
             languages: p.language_list(),
             topics: p.topic_list(),
+            social_profiles: p.social_profile_list(),
+            pronouns: p.pronouns.clone(),
             id: p.id,
             slug: p.slug,
             full_name: p.full_name,

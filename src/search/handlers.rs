@@ -26,8 +26,9 @@ pub enum HitType {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SearchHit {
-    /// A person, with office and public contact points.
-    Person(PersonResponse),
+    /// A person, with office and public contact points (boxed: by far the
+    /// largest hit).
+    Person(Box<PersonResponse>),
     Office(OfficeResponse),
     Release(ReleaseSummary),
 }
@@ -167,7 +168,7 @@ pub async fn search(
                 let people = crate::people::db::embed(conn, found.items, audience)?;
                 hits.extend(
                     keys.into_iter()
-                        .zip(people.into_iter().map(SearchHit::Person)),
+                        .zip(people.into_iter().map(|p| SearchHit::Person(Box::new(p)))),
                 );
             }
             if wanted(HitType::Office) {

@@ -38,6 +38,13 @@ async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
             json!({"kind": "mobile", "value": "+506 8888 0000", "visibility": "internal"}),
         )
         .await;
+    let patched = source
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"pronouns": "he/him", "social_profiles": [{"service": "Mastodon", "url": "https://mastodon.social/@jgallo"}]}),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
     source.create("/api/v1/releases/ingest", json!({"text": "IOM Opens Office in Lima\nLima – IOM opened a new office in Lima today to support migrants from the region.\n“We are here,” said Rosa Quispe, IOM Peru Chief of Mission."})).await;
     let document = export(&source).await;
 

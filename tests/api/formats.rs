@@ -1,6 +1,6 @@
 //! vCard and CSV, each read back by an independent parser.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
@@ -23,6 +23,11 @@ for c in cards:
         "email": [e.value for e in c.contents.get("email", [])],
         "note": c.note.value if hasattr(c, "note") else None,
         "categories": c.categories.value if hasattr(c, "categories") else None,
+        "pronouns": c.pronouns.value if hasattr(c, "pronouns") else None,
+        "socialprofile": [
+            [p.params.get("SERVICE-TYPE", [None])[0], p.value]
+            for p in c.contents.get("socialprofile", [])
+        ],
     })
 print(json.dumps(out))
 "#;
@@ -241,5 +246,125 @@ async fn json_ld_describes_people_offices_and_releases_with_schema_org() {
             "Jorge Gallo",
             "Liz Lizama"
         ]
+    );
+}
+
+#[tokio::test]
+async fn pronouns_and_social_profiles_in_every_format() {
+    let app = spawn_app().await;
+    let profiles = json!([
+        {"service": "Mastodon", "url": "https://mastodon.social/@jgallo"},
+        {"service": "Blue \"sky\"; ^x", "url": "https://bsky.app/profile/jgallo.example"}
+    ]);
+    let patched = app
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"pronouns": "he/him", "social_profiles": profiles}),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["pronouns"], "he/him");
+    assert_eq!(person["social_profiles"], profiles);
+
+    let card = app
+        .get("/api/v1/people/jorge-gallo/vcard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(card.contains("PRONOUNS:he/him"), "{card}");
+    assert!(
+        card.contains("SOCIALPROFILE;SERVICE-TYPE=\"Mastodon\":https://mastodon.social/@jgallo"),
+        "{card}"
+    );
+    if let Some(fields) = vobject_fields(&card) {
+        assert_eq!(fields[0]["pronouns"], "he/him");
+        assert_eq!(
+            fields[0]["socialprofile"][0],
+            json!(["Mastodon", "https://mastodon.social/@jgallo"])
+        );
+        assert_eq!(
+            fields[0]["socialprofile"][1][1],
+            "https://bsky.app/profile/jgallo.example"
+        );
+    }
+    let jsonld: Value = app
+        .public
+        .get(app.url("/api/v1/people/jorge-gallo"))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        jsonld["sameAs"],
+        json!([
+            "https://mastodon.social/@jgallo",
+            "https://bsky.app/profile/jgallo.example"
+        ])
+    );
+    let csv_text = app
+        .public
+        .get(app.url("/api/v1/people?q=gallo"))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let column = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(column("pronouns"), "he/him");
+    assert_eq!(
+        column("social_profiles"),
+        "Mastodon https://mastodon.social/@jgallo; Blue \"sky\", ^x https://bsky.app/profile/jgallo.example"
+    );
+}
+
+#[tokio::test]
+async fn bad_pronouns_and_profiles_are_refused_by_field() {
+    let app = spawn_app().await;
+    let eleven: Vec<Value> = (0..11)
+        .map(|i| json!({"service": "Web", "url": format!("https://example.org/{i}")}))
+        .collect();
+    for (body, field) in [
+        (json!({"pronouns": "x".repeat(41)}), "pronouns"),
+        (json!({"pronouns": "she\nher"}), "pronouns"),
+        (json!({"social_profiles": eleven}), "social_profiles"),
+        (
+            json!({"social_profiles": [{"service": "X", "url": "javascript:alert(1)"}]}),
+            "social_profiles",
+        ),
+        (
+            json!({"social_profiles": [{"service": "", "url": "https://example.org"}]}),
+            "social_profiles",
+        ),
+    ] {
+        let response = app.patch("/api/v1/people/jorge-gallo", &body).await;
+        let problem = crate::helpers::assert_problem(response, 422, "validation-failed").await;
+        assert_eq!(
+            crate::helpers::failing_fields(&problem),
+            vec![field],
+            "{body}"
+        );
+    }
+    // A profile with a member it does not know is named too.
+    let response = app
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"social_profiles": [{"service": "X", "url": "https://x.example", "handle": "@x"}]}),
+        )
+        .await;
+    assert!(response.status().is_client_error());
+    assert_eq!(
+        app.get_json("/api/v1/people/jorge-gallo").await["social_profiles"],
+        json!([]),
+        "nothing written"
     );
 }

@@ -1,0 +1,2 @@
+ALTER TABLE people DROP COLUMN social_profiles;
+ALTER TABLE people DROP COLUMN pronouns;
