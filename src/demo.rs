@@ -335,6 +335,7 @@ fn generate_person(
         last_seen_in_release_at: None,
         pronouns: None,
         social_profiles: "[]".into(),
+        hours: None,
         slug: format!("{}-{}", crate::text::slugify(&full_name), n + 1),
         name_key: String::new(),
         search_rowid: search::fts_rowid(&id),

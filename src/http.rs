@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
-use crate::paging::{etag, parse_etag};
+use crate::paging::etag;
 
 /// A JSON request body. Unlike actix's `Json`, every failure is a problem:
 /// 415 for another content type, 413 over the size limit, 400 for broken
@@ -296,9 +296,25 @@ pub fn single<T: Serialize>(
     version: i64,
     body: &T,
 ) -> HttpResponse {
-    let tag = etag(version);
     // Every single resource has an `updated_at`: it is the Last-Modified.
     let value = serde_json::to_value(body).unwrap_or_default();
+    // What the answer computes from the clock (a person's `available_now`)
+    // changes without a new version: the tag says it too, so that a cache
+    // never keeps yesterday's "available" (If-Match still reads the version).
+    let tag = match value
+        .get("available_now")
+        .and_then(serde_json::Value::as_bool)
+    {
+        Some(available) => format!(
+            "\"{version}-{}{}\"",
+            if available { "a" } else { "n" },
+            value["next_available_at"]
+                .as_str()
+                .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+                .map_or(0, |at| at.timestamp())
+        ),
+        None => etag(version),
+    };
     let last_modified = value["updated_at"]
         .as_str()
         .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
@@ -313,7 +329,7 @@ pub fn single<T: Serialize>(
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
     );
     let current =
-        read && status == StatusCode::OK && none_match(req, |t| parse_etag(t) == Some(version));
+        read && status == StatusCode::OK && none_match(req, |t| t.trim_start_matches("W/") == tag);
     let mut response = if current {
         HttpResponse::NotModified()
     } else {

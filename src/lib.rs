@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod ops;
 pub mod paging;
 pub mod people;
+pub mod reach;
 pub mod releases;
 pub mod restore;
 pub mod search;

@@ -46,6 +46,7 @@ diesel::table! {
         last_seen_in_release_at -> Nullable<Timestamp>,
         pronouns -> Nullable<Text>,
         social_profiles -> Text,
+        hours -> Nullable<Text>,
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::contact_points::model::{ContactKind, ContactPointResponse};
 use crate::offices::model::{OfficeResponse, OfficeSummary};
 use crate::people::model::PersonResponse;
+use crate::reach::Hours;
 use crate::releases::model::ReleaseResponse;
 
 pub const CONTENT_TYPE: &str = "application/ld+json";
@@ -23,6 +24,33 @@ fn contact_points(points: &[ContactPointResponse]) -> Vec<Value> {
             _ => json!({"@type": "ContactPoint", "telephone": cp.value, "contactType": cp.label}),
         })
         .collect()
+}
+
+/// schema.org `OpeningHoursSpecification`s: one per weekly range (local
+/// times; the zone is the office's, which schema.org has no property for
+/// here), and one per exception with `validFrom`/`validThrough` and no
+/// hours, which is how schema.org writes "closed".
+fn hours_available(hours: &Hours) -> Vec<Value> {
+    let mut specs: Vec<Value> = vec![];
+    for (_, day, ranges) in hours.weekly.days() {
+        for r in ranges {
+            specs.push(json!({
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": format!("https://schema.org/{day}"),
+                "opens": r.from,
+                "closes": if r.to == "24:00" { "23:59:59" } else { r.to.as_str() },
+            }));
+        }
+    }
+    for e in &hours.exceptions {
+        specs.push(json!({
+            "@type": "OpeningHoursSpecification",
+            "validFrom": e.from,
+            "validThrough": e.to,
+            "description": e.note,
+        }));
+    }
+    specs
 }
 
 fn office_ref(office: &OfficeSummary, base: &str) -> Value {
@@ -44,7 +72,15 @@ pub fn person(p: &PersonResponse, base: &str) -> Value {
         "description": p.bio,
         // schema.org has no pronouns; profiles elsewhere are `sameAs`.
         "sameAs": p.social_profiles.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
-        "contactPoint": contact_points(&p.contact_points),
+        "contactPoint": contact_points(&p.contact_points)
+            .into_iter()
+            .map(|mut point| {
+                if let Some(hours) = &p.hours {
+                    point["hoursAvailable"] = Value::Array(hours_available(hours));
+                }
+                point
+            })
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -383,6 +383,7 @@ impl Run<'_> {
             bio: None,
             pronouns: None,
             social_profiles: vec![],
+            hours: None,
         };
         let person = crate::people::db::insert_in_transaction(self.conn, self.actor, input)?;
         crate::people::db::mark_seen_in_release(self.conn, &person.id, self.seen_at)?;

@@ -288,6 +288,10 @@ pub fn insert_in_transaction(
     // The search module writes the document and its keys.
     let person = Person {
         last_seen_in_release_at: None,
+        hours: input
+            .hours
+            .as_ref()
+            .map(|h| serde_json::to_string(h).unwrap_or_default()),
         social_profiles: json_text(&input.social_profiles),
         pronouns: input.pronouns,
         id,
@@ -356,6 +360,10 @@ pub fn update_person(
             bio: input.bio,
             pronouns: input.pronouns,
             social_profiles: json_text(&input.social_profiles),
+            hours: input
+                .hours
+                .as_ref()
+                .map(|h| serde_json::to_string(h).unwrap_or_default()),
             updated_at: now(),
             version: current.version + 1,
         };

@@ -9,6 +9,7 @@ use validator::Validate;
 use crate::contact_points::model::ContactPointResponse;
 use crate::db::schema::people;
 use crate::offices::model::OfficeSummary;
+use crate::reach::Hours;
 use crate::validate::{self as rules, trim, trim_opt, trim_tags};
 
 /// A `people` row. `languages` and `topics` are JSON arrays of strings.
@@ -63,6 +64,9 @@ pub struct Person {
     /// Stored as JSON text; exported as an array of `{service, url}`.
     #[serde(with = "json_text_profiles", default = "empty_list")]
     pub social_profiles: String,
+    /// Stored as JSON text; exported as the object (`reach::Hours`).
+    #[serde(with = "json_text_hours", default)]
+    pub hours: Option<String>,
 }
 
 /// A list kept in a text column as JSON (`["en","es"]`), written out as a
@@ -102,7 +106,7 @@ fn empty_list() -> String {
 mod json_text_profiles {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use super::SocialProfile;
+    use crate::people::model::SocialProfile;
 
     pub fn serialize<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
         let list: Vec<SocialProfile> = serde_json::from_str(text).unwrap_or_default();
@@ -113,6 +117,30 @@ mod json_text_profiles {
         use serde::de::Error;
         let list = Vec::<SocialProfile>::deserialize(deserializer)?;
         serde_json::to_string(&list).map_err(D::Error::custom)
+    }
+}
+
+/// Hours kept in a text column as JSON, written out as the object.
+mod json_text_hours {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::reach::Hours;
+
+    pub fn serialize<S: Serializer>(
+        text: &Option<String>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let hours: Option<Hours> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        serializer.serialize_some(&hours)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        use serde::de::Error;
+        Option::<Hours>::deserialize(deserializer)?
+            .map(|h| serde_json::to_string(&h).map_err(D::Error::custom))
+            .transpose()
     }
 }
 
@@ -162,6 +190,12 @@ fn social_profiles_rule(profiles: &[SocialProfile]) -> Result<(), validator::Val
 }
 
 impl Person {
+    pub fn hours_value(&self) -> Option<Hours> {
+        self.hours
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+    }
+
     pub fn social_profile_list(&self) -> Vec<SocialProfile> {
         serde_json::from_str(&self.social_profiles).unwrap_or_default()
     }
@@ -190,6 +224,7 @@ pub struct PersonChanges {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub social_profiles: String,
+    pub hours: Option<String>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -245,6 +280,9 @@ pub struct PersonInput {
     #[validate(custom(function = "social_profiles_rule"))]
     #[schema(max_items = 10)]
     pub social_profiles: Vec<SocialProfile>,
+    /// When they can be reached, in their office's time zone.
+    #[validate(custom(function = "crate::reach::validate_hours"))]
+    pub hours: Option<Hours>,
 }
 
 impl PersonInput {
@@ -284,6 +322,7 @@ impl From<&Person> for PersonInput {
             bio: p.bio.clone(),
             pronouns: p.pronouns.clone(),
             social_profiles: p.social_profile_list(),
+            hours: p.hours_value(),
         }
     }
 }
@@ -325,6 +364,10 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "crate::validate::not_null")]
     #[schema(nullable = false, max_items = 10)]
     pub social_profiles: Option<Vec<SocialProfile>>,
+    /// Replaces the hours whole; `null` removes them.
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<Hours>)]
+    pub hours: Option<Option<Hours>>,
 }
 
 impl PersonPatch {
@@ -356,6 +399,9 @@ impl PersonPatch {
         if let Some(profiles) = self.social_profiles {
             input.social_profiles = profiles;
         }
+        if let Some(hours) = self.hours {
+            input.hours = hours;
+        }
         input
     }
 }
@@ -376,6 +422,14 @@ pub struct PersonResponse {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub social_profiles: Vec<SocialProfile>,
+    /// When they can be reached, in their office's time zone.
+    pub hours: Option<Hours>,
+    /// Whether their hours say they can be reached at the moment of the
+    /// answer; null when unknown (no hours, or an office with no time zone).
+    pub available_now: Option<bool>,
+    /// When not available now: the next time their hours begin (within a
+    /// year), daylight-saving changes included.
+    pub next_available_at: Option<DateTime<Utc>>,
     /// Primary first.
     pub contact_points: Vec<ContactPointResponse>,
     /// When a release last printed this person, quoted or as a media
@@ -395,11 +449,20 @@ impl PersonResponse {
         office: Option<OfficeSummary>,
         contact_points: Vec<ContactPointResponse>,
     ) -> Self {
+        let hours = p.hours_value();
+        let reach = crate::reach::reach_in(
+            hours.as_ref(),
+            office.as_ref().and_then(|o| o.timezone.as_deref()),
+            Utc::now(),
+        );
         Self {
             languages: p.language_list(),
             topics: p.topic_list(),
             social_profiles: p.social_profile_list(),
             pronouns: p.pronouns.clone(),
+            hours: hours.clone(),
+            available_now: reach.available_now,
+            next_available_at: reach.next_available_at,
             id: p.id,
             slug: p.slug,
             full_name: p.full_name,

@@ -17,6 +17,7 @@ mod operations;
 mod people;
 mod pools;
 mod process;
+mod reach;
 mod releases;
 mod search;
 mod seed;

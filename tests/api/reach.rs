@@ -1,0 +1,185 @@
+//! Issue 16, first part: a person's hours, and whether they can be reached
+//! now (on both backends). The clock-dependent cases (DST, exceptions, the
+//! next opening) are unit tests in `src/reach.rs` on a fixed clock.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{assert_problem, failing_fields, spawn_app};
+
+fn every_day(from: &str, to: &str) -> Value {
+    let range = json!([{"from": from, "to": to}]);
+    json!({"weekly": {"mon": range, "tue": range, "wed": range, "thu": range, "fri": range, "sat": range, "sun": range}})
+}
+
+#[tokio::test]
+async fn hours_are_stored_and_read_in_the_office_zone() {
+    let app = spawn_app().await;
+    // Jorge Gallo's office (San José) has a time zone in the seed.
+    let response = app
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"hours": every_day("00:00", "24:00")}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["hours"], every_day("00:00", "24:00"));
+    assert_eq!(person["available_now"], true);
+    assert_eq!(person["next_available_at"], Value::Null);
+
+    // Hours with no range at all: never available, and no next time.
+    let none = json!({"weekly": {}, "exceptions": [{"from": "2026-12-24", "to": "2026-12-26", "note": "Holidays"}]});
+    app.patch("/api/v1/people/jorge-gallo", &json!({"hours": none}))
+        .await;
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["available_now"], false);
+    assert_eq!(person["next_available_at"], Value::Null);
+    assert_eq!(person["hours"]["exceptions"][0]["note"], "Holidays");
+
+    // Every day but one hour: either in it, or the next start is within a day.
+    app.patch(
+        "/api/v1/people/jorge-gallo",
+        &json!({"hours": every_day("09:00", "10:00")}),
+    )
+    .await;
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    match person["available_now"].as_bool().unwrap() {
+        true => assert_eq!(person["next_available_at"], Value::Null),
+        false => {
+            let next =
+                chrono::DateTime::parse_from_rfc3339(person["next_available_at"].as_str().unwrap())
+                    .unwrap();
+            let wait = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
+            assert!(wait > chrono::Duration::zero() && wait <= chrono::Duration::hours(24));
+        }
+    }
+
+    // Search hits carry the same fields.
+    let hits = app.get_json("/api/v1/search?q=gallo").await;
+    assert!(hits["items"][0].get("available_now").is_some(), "{hits}");
+
+    // JSON-LD: schema.org hoursAvailable on the person's contact points.
+    let jsonld: Value = app
+        .public
+        .get(app.url("/api/v1/people/jorge-gallo"))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let spec = &jsonld["contactPoint"][0]["hoursAvailable"][0];
+    assert_eq!(spec["@type"], "OpeningHoursSpecification");
+    assert_eq!(spec["dayOfWeek"], "https://schema.org/Monday");
+    assert_eq!(spec["opens"], "09:00");
+
+    // null removes them: unknown again.
+    app.patch("/api/v1/people/jorge-gallo", &json!({"hours": null}))
+        .await;
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["hours"], Value::Null);
+    assert_eq!(person["available_now"], Value::Null);
+}
+
+#[tokio::test]
+async fn without_an_office_zone_availability_is_unknown() {
+    let app = spawn_app().await;
+    let person = app
+        .create(
+            "/api/v1/people",
+            json!({"full_name": "Ana Lima", "hours": every_day("00:00", "24:00")}),
+        )
+        .await;
+    assert_eq!(person["available_now"], Value::Null, "no office, no zone");
+}
+
+#[tokio::test]
+async fn bad_hours_are_refused_naming_the_field_and_nothing_is_written() {
+    let app = spawn_app().await;
+    for hours in [
+        json!({"weekly": {"mon": [{"from": "17:00", "to": "08:00"}]}}),
+        json!({"weekly": {"mon": [{"from": "08:00", "to": "12:00"}, {"from": "11:00", "to": "13:00"}]}}),
+        json!({"weekly": {"mon": [{"from": "08:00", "to": "24:30"}]}}),
+        json!({"weekly": {"mon": [{"from": "8", "to": "9"}]}}),
+        json!({"exceptions": [{"from": "2026-12-26", "to": "2026-12-24"}]}),
+        json!({"exceptions": [{"from": "2026-12-24", "to": "2026-12-26", "note": "a\nb"}]}),
+    ] {
+        let response = app
+            .patch("/api/v1/people/jorge-gallo", &json!({"hours": hours}))
+            .await;
+        let problem = assert_problem(response, 422, "validation-failed").await;
+        assert_eq!(failing_fields(&problem), vec!["hours"], "{hours}");
+    }
+    for hours in [
+        json!({"weekly": {"someday": []}}),
+        json!({"weekly": {"mon": [{"from": "08:00"}]}}),
+        json!({"weekly": {"mon": "all day"}}),
+    ] {
+        let response = app
+            .patch("/api/v1/people/jorge-gallo", &json!({"hours": hours}))
+            .await;
+        assert!(
+            response.status().is_client_error(),
+            "{hours}: {}",
+            response.status()
+        );
+    }
+    let too_many: Vec<Value> = (0..7)
+        .map(|i| json!({"from": format!("0{i}:00"), "to": format!("0{i}:30")}))
+        .collect();
+    let response = app
+        .patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"hours": {"weekly": {"tue": too_many}}}),
+        )
+        .await;
+    assert_problem(response, 422, "validation-failed").await;
+    assert_eq!(
+        app.get_json("/api/v1/people/jorge-gallo").await["hours"],
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn the_etag_changes_with_availability_and_still_works_for_if_match() {
+    let app = spawn_app().await;
+    app.patch(
+        "/api/v1/people/jorge-gallo",
+        &json!({"hours": every_day("00:00", "24:00")}),
+    )
+    .await;
+    let response = app.get("/api/v1/people/jorge-gallo").await;
+    let tag = response.headers()["etag"].to_str().unwrap().to_string();
+    let version = response.json::<Value>().await.unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(tag, format!("\"{version}-a0\""), "available, no next time");
+    // A cache holding the bare version does not get a 304 for it.
+    let revalidated = app
+        .public
+        .get(app.url("/api/v1/people/jorge-gallo"))
+        .header("if-none-match", format!("\"{version}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 200);
+    let same = app
+        .public
+        .get(app.url("/api/v1/people/jorge-gallo"))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 304);
+    // The tag as read is a valid If-Match.
+    let patched = app
+        .client
+        .patch(app.url("/api/v1/people/jorge-gallo"))
+        .header("if-match", &tag)
+        .json(&json!({"pronouns": "he/him"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+}
