@@ -305,6 +305,7 @@ fn generate_offices(conn: &mut DbConn, counts: &mut DemoCounts) -> Result<Vec<Of
             timezone: Some(tz.to_string()),
             address: None,
             website: Some(format!("https://example.org/offices/{}", i + 1)),
+            hours: None,
         };
         offices.push(crate::offices::db::insert_in_transaction(
             conn,

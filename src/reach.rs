@@ -265,6 +265,41 @@ pub fn reach_in(hours: Option<&Hours>, timezone: Option<&str>, now: DateTime<Utc
     }
 }
 
+/// Hours kept in a text column as JSON, exported and imported as the
+/// object (people's and offices' `hours`).
+pub mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Hours;
+
+    pub fn serialize<S: Serializer>(
+        text: &Option<String>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let hours: Option<Hours> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        serializer.serialize_some(&hours)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        use serde::de::Error;
+        Option::<Hours>::deserialize(deserializer)?
+            .map(|h| serde_json::to_string(&h).map_err(D::Error::custom))
+            .transpose()
+    }
+}
+
+/// Hours as their column holds them.
+pub fn to_text(hours: Option<&Hours>) -> Option<String> {
+    hours.map(|h| serde_json::to_string(h).unwrap_or_default())
+}
+
+/// A column's hours, read back.
+pub fn from_text(text: Option<&str>) -> Option<Hours> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

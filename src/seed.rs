@@ -37,6 +37,7 @@ fn office(
         timezone: Some(tz.into()),
         address: None,
         website: None,
+        hours: None,
     }
 }
 

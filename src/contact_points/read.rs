@@ -39,3 +39,29 @@ pub fn for_people(
         .select(ContactPoint::as_select())
         .load(conn)
 }
+
+/// Each office's public press line: its primary public phone (else its
+/// first), for people of that office who have no phone of their own.
+pub fn press_lines(
+    conn: &mut DbConn,
+    office_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, ContactPoint>> {
+    let mut lines = std::collections::HashMap::new();
+    if office_ids.is_empty() {
+        return Ok(lines);
+    }
+    let points: Vec<ContactPoint> = contact_points::table
+        .filter(contact_points::office_id.eq_any(office_ids))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq(Visibility::Public.as_str()))
+        .filter(contact_points::kind.eq_any(["phone", "mobile"]))
+        .order((contact_points::is_primary.desc(), contact_points::id.asc()))
+        .select(ContactPoint::as_select())
+        .load(conn)?;
+    for cp in points {
+        if let Some(office) = cp.office_id.clone() {
+            lines.entry(office).or_insert(cp);
+        }
+    }
+    Ok(lines)
+}

@@ -21,6 +21,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
+        hours -> Nullable<Text>,
     }
 }
 

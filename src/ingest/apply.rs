@@ -255,6 +255,7 @@ impl Run<'_> {
             timezone: None,
             address: None,
             website: None,
+            hours: None,
         };
         let office = crate::offices::db::insert_in_transaction(self.conn, self.actor, input)?;
         self.note("created", "office", &office.id, &office.name);

@@ -310,6 +310,7 @@ pub fn insert_in_transaction(
             timezone: input.timezone,
             address: input.address,
             website: input.website,
+            hours: crate::reach::to_text(input.hours.as_ref()),
             created_at: at,
             updated_at: at,
             version: 1,
@@ -363,6 +364,7 @@ pub fn update_office(
             timezone: input.timezone,
             address: input.address,
             website: input.website,
+            hours: crate::reach::to_text(input.hours.as_ref()),
             updated_at: now(),
             version: current.version + 1,
         };

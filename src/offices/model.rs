@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::reach::Hours;
+
 use crate::db::schema::offices;
 use crate::validate::{self as rules, trim, trim_opt};
 
@@ -78,6 +80,9 @@ pub struct Office {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+    /// Stored as JSON text; exported as the object (`reach::Hours`).
+    #[serde(with = "crate::reach::json_text", default)]
+    pub hours: Option<String>,
 }
 
 /// The editable columns, written whole on every update.
@@ -94,6 +99,7 @@ pub struct OfficeChanges {
     pub timezone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
+    pub hours: Option<String>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -141,6 +147,10 @@ pub struct OfficeInput {
     #[validate(length(max = 2000), custom(function = "rules::http_url"))]
     #[schema(max_length = 2000)]
     pub website: Option<String>,
+    /// When the office's press desk answers, in its time zone; people
+    /// without hours of their own are read with these.
+    #[validate(custom(function = "crate::reach::validate_hours"))]
+    pub hours: Option<Hours>,
 }
 
 impl OfficeInput {
@@ -174,6 +184,7 @@ impl From<&Office> for OfficeInput {
             timezone: office.timezone.clone(),
             address: office.address.clone(),
             website: office.website.clone(),
+            hours: crate::reach::from_text(office.hours.as_deref()),
         }
     }
 }
@@ -212,6 +223,10 @@ pub struct OfficePatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub website: Option<Option<String>>,
+    /// Replaces the hours whole; `null` removes them.
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<Hours>)]
+    pub hours: Option<Option<Hours>>,
 }
 
 impl OfficePatch {
@@ -239,6 +254,9 @@ impl OfficePatch {
                 *target = value;
             }
         }
+        if let Some(hours) = self.hours {
+            input.hours = hours;
+        }
         input
     }
 }
@@ -265,11 +283,23 @@ pub struct OfficeResponse {
     pub version: i64,
     /// Set when the office was archived (deleted).
     pub archived_at: Option<DateTime<Utc>>,
+    /// When the press desk answers, in the office's time zone.
+    pub hours: Option<Hours>,
+    /// Whether the hours say the desk answers at the moment of the answer;
+    /// null when unknown (no hours, or no time zone).
+    pub available_now: Option<bool>,
+    /// When not available now: the next time the hours begin.
+    pub next_available_at: Option<DateTime<Utc>>,
 }
 
 impl From<Office> for OfficeResponse {
     fn from(o: Office) -> Self {
+        let hours = crate::reach::from_text(o.hours.as_deref());
+        let reach = crate::reach::reach_in(hours.as_ref(), o.timezone.as_deref(), Utc::now());
         Self {
+            hours,
+            available_now: reach.available_now,
+            next_available_at: reach.next_available_at,
             kind: OfficeKind::parse(&o.kind),
             id: o.id,
             slug: o.slug,
@@ -298,11 +328,15 @@ pub struct OfficeSummary {
     pub city: Option<String>,
     pub country_code: Option<String>,
     pub timezone: Option<String>,
+    /// The office's hours, for people who have none of their own (not shown).
+    #[serde(skip)]
+    pub hours: Option<Hours>,
 }
 
 impl From<&Office> for OfficeSummary {
     fn from(o: &Office) -> Self {
         Self {
+            hours: crate::reach::from_text(o.hours.as_deref()),
             id: o.id.clone(),
             slug: o.slug.clone(),
             name: o.name.clone(),

@@ -13,7 +13,7 @@ use super::model::{
     Person, PersonChanges, PersonInput, PersonListQuery, PersonPatch, PersonResponse,
 };
 use crate::audit::Actor;
-use crate::contact_points::model::ContactPointResponse;
+use crate::contact_points::model::{ContactKind, ContactPointResponse};
 use crate::contact_points::read::{Audience, for_people};
 use crate::db::schema::{appearances, offices, people};
 use crate::db::{
@@ -215,6 +215,7 @@ pub fn embed(
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect();
+    let press_lines = crate::contact_points::read::press_lines(conn, &office_ids)?;
     let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
     for cp in for_people(conn, &ids, audience)? {
         let owner = cp.person_id.clone().unwrap_or_default();
@@ -229,7 +230,18 @@ pub fn embed(
                 .and_then(|id| offices.get(id))
                 .map(OfficeSummary::from);
             let cps = contacts.remove(&p.id).unwrap_or_default();
-            PersonResponse::new(p, office, cps)
+            // No phone of their own: the office's press line, as such.
+            let own_phone = cps
+                .iter()
+                .any(|cp| matches!(cp.kind, ContactKind::Phone | ContactKind::Mobile));
+            let press_line = (!own_phone)
+                .then(|| office.as_ref().and_then(|o| press_lines.get(&o.id)))
+                .flatten()
+                .cloned()
+                .map(ContactPointResponse::from);
+            let mut response = PersonResponse::new(p, office, cps);
+            response.office_press_line = press_line;
+            response
         })
         .collect())
 }

@@ -65,7 +65,7 @@ pub struct Person {
     #[serde(with = "json_text_profiles", default = "empty_list")]
     pub social_profiles: String,
     /// Stored as JSON text; exported as the object (`reach::Hours`).
-    #[serde(with = "json_text_hours", default)]
+    #[serde(with = "crate::reach::json_text", default)]
     pub hours: Option<String>,
 }
 
@@ -117,30 +117,6 @@ mod json_text_profiles {
         use serde::de::Error;
         let list = Vec::<SocialProfile>::deserialize(deserializer)?;
         serde_json::to_string(&list).map_err(D::Error::custom)
-    }
-}
-
-/// Hours kept in a text column as JSON, written out as the object.
-mod json_text_hours {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::reach::Hours;
-
-    pub fn serialize<S: Serializer>(
-        text: &Option<String>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let hours: Option<Hours> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
-        serializer.serialize_some(&hours)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<String>, D::Error> {
-        use serde::de::Error;
-        Option::<Hours>::deserialize(deserializer)?
-            .map(|h| serde_json::to_string(&h).map_err(D::Error::custom))
-            .transpose()
     }
 }
 
@@ -432,6 +408,9 @@ pub struct PersonResponse {
     pub next_available_at: Option<DateTime<Utc>>,
     /// Primary first.
     pub contact_points: Vec<ContactPointResponse>,
+    /// Shown when the person has no phone of their own: their office's
+    /// public press line (its primary public phone), to call instead.
+    pub office_press_line: Option<ContactPointResponse>,
     /// When a release last printed this person, quoted or as a media
     /// contact (the release's date, or the time it was ingested when it has
     /// none); null when no ingested release names them.
@@ -450,8 +429,11 @@ impl PersonResponse {
         contact_points: Vec<ContactPointResponse>,
     ) -> Self {
         let hours = p.hours_value();
+        // Without hours of their own, a person is reached in their office's.
         let reach = crate::reach::reach_in(
-            hours.as_ref(),
+            hours
+                .as_ref()
+                .or(office.as_ref().and_then(|o| o.hours.as_ref())),
             office.as_ref().and_then(|o| o.timezone.as_deref()),
             Utc::now(),
         );
@@ -473,6 +455,7 @@ impl PersonResponse {
             office,
             bio: p.bio,
             contact_points,
+            office_press_line: None,
             last_seen_in_release_at: p.last_seen_in_release_at.map(|t| t.and_utc()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),

@@ -26,10 +26,10 @@ pub enum HitType {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SearchHit {
-    /// A person, with office and public contact points (boxed: by far the
-    /// largest hit).
+    /// A person, with office and public contact points. (Boxed, as the
+    /// office: the hits differ much in size.)
     Person(Box<PersonResponse>),
-    Office(OfficeResponse),
+    Office(Box<OfficeResponse>),
     Release(ReleaseSummary),
 }
 
@@ -190,7 +190,7 @@ pub async fn search(
                             HitType::Office,
                             o.id.clone(),
                         ),
-                        SearchHit::Office(o.into()),
+                        SearchHit::Office(Box::new(o.into())),
                     )
                 }));
             }

@@ -183,3 +183,65 @@ async fn the_etag_changes_with_availability_and_still_works_for_if_match() {
         .unwrap();
     assert_eq!(patched.status(), 200);
 }
+
+#[tokio::test]
+async fn people_without_hours_are_read_with_their_office_hours() {
+    let app = spawn_app().await;
+    let response = app
+        .patch(
+            "/api/v1/offices/iom-regional-office-san-jose",
+            &json!({"hours": every_day("00:00", "24:00")}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let office = app
+        .get_json("/api/v1/offices/iom-regional-office-san-jose")
+        .await;
+    assert_eq!(office["hours"], every_day("00:00", "24:00"));
+    assert_eq!(office["available_now"], true);
+    // Jorge Gallo has no hours of his own: his office's apply.
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["hours"], Value::Null);
+    assert_eq!(person["available_now"], true);
+    // His own hours win over the office's.
+    app.patch(
+        "/api/v1/people/jorge-gallo",
+        &json!({"hours": {"weekly": {}}}),
+    )
+    .await;
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["available_now"], false);
+
+    let bad = app
+        .patch(
+            "/api/v1/offices/iom-regional-office-san-jose",
+            &json!({"hours": {"weekly": {"sun": [{"from": "10:00", "to": "09:00"}]}}}),
+        )
+        .await;
+    let problem = assert_problem(bad, 422, "validation-failed").await;
+    assert_eq!(failing_fields(&problem), vec!["hours"]);
+}
+
+#[tokio::test]
+async fn a_person_without_a_phone_shows_the_office_press_line() {
+    let app = spawn_app().await;
+    // Luca Dall'Oglio is quoted in the seed release and has no phone.
+    let luca = app.get_json("/api/v1/people/luca-dalloglio").await;
+    assert_eq!(luca["office_press_line"], Value::Null, "no line yet");
+    app.create(
+        "/api/v1/offices/iom-washington/contact-points",
+        json!({"kind": "phone", "value": "+1 202 862 1826", "label": "Press line", "is_primary": true}),
+    )
+    .await;
+    app.create(
+        "/api/v1/offices/iom-washington/contact-points",
+        json!({"kind": "phone", "value": "+1 202 862 1800", "visibility": "internal"}),
+    )
+    .await;
+    let luca = app.get_json("/api/v1/people/luca-dalloglio").await;
+    assert_eq!(luca["office_press_line"]["value"], "+12028621826");
+    assert_eq!(luca["office_press_line"]["label"], "Press line");
+    // Someone with a phone of their own is not given the office's.
+    let liz = app.get_json("/api/v1/people/liz-lizama").await;
+    assert_eq!(liz["office_press_line"], Value::Null);
+}
