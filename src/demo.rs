@@ -306,6 +306,7 @@ fn generate_offices(conn: &mut DbConn, counts: &mut DemoCounts) -> Result<Vec<Of
             address: None,
             website: Some(format!("https://example.org/offices/{}", i + 1)),
             hours: None,
+            duty_contact_point_id: None,
         };
         offices.push(crate::offices::db::insert_in_transaction(
             conn,

@@ -6,6 +6,7 @@ pub mod config;
 pub mod contact_points;
 pub mod db;
 pub mod demo;
+pub mod duty;
 pub mod error;
 pub mod export;
 pub mod formats;

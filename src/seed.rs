@@ -38,6 +38,7 @@ fn office(
         address: None,
         website: None,
         hours: None,
+        duty_contact_point_id: None,
     }
 }
 

@@ -85,6 +85,9 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/contact-points").configure(crate::contact_points::configure))
         .service(scope("/releases").configure(crate::releases::configure))
         .service(scope("/appearances").configure(crate::releases::configure_appearances))
+        .service(scope("/duty").configure(|cfg| {
+            cfg.service(crate::duty::handlers::archive_duty);
+        }))
         .service(scope("/api-keys").configure(crate::keys::handlers::configure))
         .service(crate::search::handlers::search)
         .service(crate::audit::handlers::list_audit)

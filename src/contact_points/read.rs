@@ -65,3 +65,19 @@ pub fn press_lines(
     }
     Ok(lines)
 }
+
+/// One of an office's live, public contact points (its duty line).
+pub fn office_point(
+    conn: &mut DbConn,
+    office_id: &str,
+    id: &str,
+) -> QueryResult<Option<ContactPoint>> {
+    contact_points::table
+        .find(id)
+        .filter(contact_points::office_id.eq(office_id))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq(Visibility::Public.as_str()))
+        .select(ContactPoint::as_select())
+        .first(conn)
+        .optional()
+}

@@ -22,6 +22,7 @@ diesel::table! {
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
         hours -> Nullable<Text>,
+        duty_contact_point_id -> Nullable<Text>,
     }
 }
 
@@ -112,6 +113,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    duty_assignments (id) {
+        id -> Text,
+        office_id -> Text,
+        person_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(duty_assignments -> offices (office_id));
+diesel::joinable!(duty_assignments -> people (person_id));
 diesel::joinable!(people -> offices (office_id));
 diesel::joinable!(releases -> offices (office_id));
 diesel::joinable!(appearances -> releases (release_id));
@@ -123,7 +141,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     contact_points,
     releases,
-    appearances
+    appearances,
+    duty_assignments
 );
 
 diesel::table! {

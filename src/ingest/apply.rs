@@ -256,6 +256,7 @@ impl Run<'_> {
             address: None,
             website: None,
             hours: None,
+            duty_contact_point_id: None,
         };
         let office = crate::offices::db::insert_in_transaction(self.conn, self.actor, input)?;
         self.note("created", "office", &office.id, &office.name);

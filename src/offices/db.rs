@@ -240,6 +240,29 @@ pub fn list_offices(
 fn check(conn: &mut DbConn, input: &OfficeInput, own_id: &str) -> Result<Option<String>, ApiError> {
     let mut errors = crate::validate::errors_of(input);
     let parent = resolve_office_ref(conn, "parent_id", input.parent_id.as_deref(), &mut errors)?;
+    // The duty line is one of this office's own live, public phones.
+    if let Some(line) = input
+        .duty_contact_point_id
+        .as_deref()
+        .filter(|l| !l.chars().any(char::is_control))
+    {
+        use crate::db::schema::contact_points;
+        let found: i64 = contact_points::table
+            .filter(contact_points::id.eq(line))
+            .filter(contact_points::office_id.eq(own_id))
+            .filter(contact_points::archived_at.is_null())
+            .filter(contact_points::visibility.eq("public"))
+            .filter(contact_points::kind.eq_any(["phone", "mobile"]))
+            .count()
+            .get_result(conn)?;
+        if found == 0 {
+            errors.push(crate::error::FieldError::new(
+                "duty_contact_point_id",
+                "not_found",
+                "The duty line must be one of this office's public phones (a contact point id).",
+            ));
+        }
+    }
     crate::validate::into_result(errors)?;
     let Some(parent) = parent else {
         return Ok(None);
@@ -311,6 +334,7 @@ pub fn insert_in_transaction(
             address: input.address,
             website: input.website,
             hours: crate::reach::to_text(input.hours.as_ref()),
+            duty_contact_point_id: input.duty_contact_point_id.clone(),
             created_at: at,
             updated_at: at,
             version: 1,
@@ -365,6 +389,7 @@ pub fn update_office(
             address: input.address,
             website: input.website,
             hours: crate::reach::to_text(input.hours.as_ref()),
+            duty_contact_point_id: input.duty_contact_point_id.clone(),
             updated_at: now(),
             version: current.version + 1,
         };

@@ -16,5 +16,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::people::handlers::list_office_people)
         .service(crate::contact_points::handlers::list_office_contact_points)
         .service(crate::contact_points::handlers::create_office_contact_point)
-        .service(crate::restore::restore_office);
+        .service(crate::restore::restore_office)
+        .service(crate::duty::handlers::list_duty)
+        .service(crate::duty::handlers::create_duty)
+        .service(crate::duty::handlers::on_duty);
 }

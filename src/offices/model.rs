@@ -83,6 +83,8 @@ pub struct Office {
     /// Stored as JSON text; exported as the object (`reach::Hours`).
     #[serde(with = "crate::reach::json_text", default)]
     pub hours: Option<String>,
+    #[serde(default)]
+    pub duty_contact_point_id: Option<String>,
 }
 
 /// The editable columns, written whole on every update.
@@ -100,6 +102,7 @@ pub struct OfficeChanges {
     pub address: Option<String>,
     pub website: Option<String>,
     pub hours: Option<String>,
+    pub duty_contact_point_id: Option<String>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -151,6 +154,11 @@ pub struct OfficeInput {
     /// without hours of their own are read with these.
     #[validate(custom(function = "crate::reach::validate_hours"))]
     pub hours: Option<Hours>,
+    /// The duty line: one of this office's public phones, always answered
+    /// (set it once the office has one).
+    #[validate(length(max = 80), custom(function = "rules::single_line"))]
+    #[schema(max_length = 80)]
+    pub duty_contact_point_id: Option<String>,
 }
 
 impl OfficeInput {
@@ -164,6 +172,7 @@ impl OfficeInput {
             &mut self.region,
             &mut self.timezone,
             &mut self.address,
+            &mut self.duty_contact_point_id,
         ] {
             trim_opt(field);
         }
@@ -185,6 +194,7 @@ impl From<&Office> for OfficeInput {
             address: office.address.clone(),
             website: office.website.clone(),
             hours: crate::reach::from_text(office.hours.as_deref()),
+            duty_contact_point_id: office.duty_contact_point_id.clone(),
         }
     }
 }
@@ -227,6 +237,9 @@ pub struct OfficePatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<Hours>)]
     pub hours: Option<Option<Hours>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 80)]
+    pub duty_contact_point_id: Option<Option<String>>,
 }
 
 impl OfficePatch {
@@ -249,6 +262,7 @@ impl OfficePatch {
             (&mut input.timezone, self.timezone),
             (&mut input.address, self.address),
             (&mut input.website, self.website),
+            (&mut input.duty_contact_point_id, self.duty_contact_point_id),
         ] {
             if let Some(value) = change {
                 *target = value;
@@ -290,6 +304,8 @@ pub struct OfficeResponse {
     pub available_now: Option<bool>,
     /// When not available now: the next time the hours begin.
     pub next_available_at: Option<DateTime<Utc>>,
+    /// The office's duty line (a contact point of its own, always answered).
+    pub duty_contact_point_id: Option<String>,
 }
 
 impl From<Office> for OfficeResponse {
@@ -300,6 +316,7 @@ impl From<Office> for OfficeResponse {
             hours,
             available_now: reach.available_now,
             next_available_at: reach.next_available_at,
+            duty_contact_point_id: o.duty_contact_point_id.clone(),
             kind: OfficeKind::parse(&o.kind),
             id: o.id,
             slug: o.slug,

@@ -130,6 +130,20 @@ pub fn list_people(
             .filter(appearances::archived_at.is_null());
         query = query.filter(people::id.eq_any(ids));
     }
+    if let Some(on_duty) = filter.on_duty {
+        use crate::db::schema::duty_assignments;
+        let at = now();
+        let on = duty_assignments::table
+            .filter(duty_assignments::archived_at.is_null())
+            .filter(duty_assignments::starts_at.le(at))
+            .filter(duty_assignments::ends_at.gt(at))
+            .select(duty_assignments::person_id);
+        query = if on_duty {
+            query.filter(people::id.eq_any(on))
+        } else {
+            query.filter(people::id.ne_all(on))
+        };
+    }
     if let Some(date) = filter.not_seen_since {
         let start = date.and_hms_opt(0, 0, 0).unwrap_or_default();
         query = query.filter(

@@ -548,6 +548,9 @@ pub struct PersonListQuery {
     #[serde(default, deserialize_with = "crate::validate::iso_date")]
     #[param(value_type = Option<String>, format = Date, example = "2026-01-01")]
     pub not_seen_since: Option<chrono::NaiveDate>,
+    /// `true`: only people on duty now for their office's rota; `false`:
+    /// only people who are not.
+    pub on_duty: Option<bool>,
     /// Include archived people as tombstones (needs `read:internal`).
     pub include_archived: Option<bool>,
     /// `json` (default), `vcard` (one .vcf with a card per person) or `csv`;

@@ -1,6 +1,7 @@
 mod access;
 mod audit;
 mod contact_points;
+mod duty;
 mod errors;
 mod export;
 mod formats;
