@@ -14,9 +14,17 @@ use validator::ValidationError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeRange {
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "09:00")]
+    #[schema(
+        max_length = 5,
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        example = "09:00"
+    )]
     pub from: String,
-    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", example = "17:00")]
+    #[schema(
+        max_length = 5,
+        pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        example = "17:00"
+    )]
     pub to: String,
 }
 
@@ -24,25 +32,53 @@ pub struct TimeRange {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Weekly {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub mon: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub tue: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub wed: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub thu: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub fri: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub sat: Vec<TimeRange>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 6)]
     pub sun: Vec<TimeRange>,
 }
@@ -90,9 +126,13 @@ pub struct Exception {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hours {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::validate::object")]
     pub weekly: Weekly,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::validate::objects"
+    )]
     #[schema(max_items = 100)]
     pub exceptions: Vec<Exception>,
 }

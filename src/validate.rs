@@ -270,6 +270,94 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// serde's derive reads a struct from a JSON array too, by position; a
+/// member the spec calls an object must be one (and a list of objects, a
+/// list of objects).
+fn shaped<E: serde::de::Error>(value: &serde_json::Value, list: bool) -> Result<(), E> {
+    let ok = if list {
+        value
+            .as_array()
+            .is_some_and(|items| items.iter().all(serde_json::Value::is_object))
+    } else {
+        value.is_object()
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(E::custom(if list {
+            "must be an array of objects"
+        } else {
+            "must be an object"
+        }))
+    }
+}
+
+fn read_as<'de, D, T>(deserializer: D, list: bool) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    shaped::<D::Error>(&value, list)?;
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(D::Error::custom)
+}
+
+/// An object member (not an array read by position).
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    read_as(deserializer, false)?.ok_or_else(|| D::Error::custom("must be an object"))
+}
+
+/// An object member that may be null.
+pub fn object_or_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    read_as(deserializer, false)
+}
+
+/// A PATCH member holding an object: left out, null (clears), or an object.
+pub fn object_patch<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    read_as(deserializer, false).map(Some)
+}
+
+/// A list of objects.
+pub fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    read_as(deserializer, true)?.ok_or_else(|| D::Error::custom("must be an array of objects"))
+}
+
+/// A PATCH member holding a list of objects, which may not be null.
+pub fn objects_not_null<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    read_as(deserializer, true)?
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("must not be null: leave the member out to keep it"))
+}
+
 /// For PATCH bodies: a member that cannot be cleared may be left out, but
 /// not sent as `null` (which would otherwise read as "left out" and answer
 /// 200 for a change that did not happen).

@@ -152,6 +152,7 @@ pub struct OfficeInput {
     pub website: Option<String>,
     /// When the office's press desk answers, in its time zone; people
     /// without hours of their own are read with these.
+    #[serde(default, deserialize_with = "crate::validate::object_or_null")]
     #[validate(custom(function = "crate::reach::validate_hours"))]
     pub hours: Option<Hours>,
     /// The duty line: one of this office's public phones, always answered
@@ -234,7 +235,7 @@ pub struct OfficePatch {
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub website: Option<Option<String>>,
     /// Replaces the hours whole; `null` removes them.
-    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::object_patch")]
     #[schema(value_type = Option<Hours>)]
     pub hours: Option<Option<Hours>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]

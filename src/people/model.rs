@@ -249,14 +249,15 @@ pub struct PersonInput {
     #[schema(max_length = 5000)]
     pub bio: Option<String>,
     /// As the person gives them: `she/her`, `él`, `they/them`.
-    #[validate(length(min = 1, max = 40), custom(function = "rules::single_line"))]
-    #[schema(min_length = 1, max_length = 40, example = "she/her")]
+    #[validate(length(max = 40), custom(function = "rules::single_line"))]
+    #[schema(max_length = 40, example = "she/her")]
     pub pronouns: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::validate::objects")]
     #[validate(custom(function = "social_profiles_rule"))]
     #[schema(max_items = 10)]
     pub social_profiles: Vec<SocialProfile>,
     /// When they can be reached, in their office's time zone.
+    #[serde(default, deserialize_with = "crate::validate::object_or_null")]
     #[validate(custom(function = "crate::reach::validate_hours"))]
     pub hours: Option<Hours>,
 }
@@ -337,11 +338,11 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 40)]
     pub pronouns: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::validate::not_null")]
+    #[serde(default, deserialize_with = "crate::validate::objects_not_null")]
     #[schema(nullable = false, max_items = 10)]
     pub social_profiles: Option<Vec<SocialProfile>>,
     /// Replaces the hours whole; `null` removes them.
-    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::object_patch")]
     #[schema(value_type = Option<Hours>)]
     pub hours: Option<Option<Hours>>,
 }

@@ -115,6 +115,10 @@ async fn bad_hours_are_refused_naming_the_field_and_nothing_is_written() {
         json!({"weekly": {"someday": []}}),
         json!({"weekly": {"mon": [{"from": "08:00"}]}}),
         json!({"weekly": {"mon": "all day"}}),
+        // serde would read a struct from an array by position: refused.
+        json!([]),
+        json!({"weekly": []}),
+        json!({"weekly": {"mon": [["08:00", "17:00"]]}}),
     ] {
         let response = app
             .patch("/api/v1/people/jorge-gallo", &json!({"hours": hours}))
