@@ -51,7 +51,8 @@ versioned!(
     crate::people::model::Person,
     crate::contact_points::model::ContactPoint,
     crate::releases::model::Release,
-    crate::releases::model::Appearance
+    crate::releases::model::Appearance,
+    crate::duty::model::DutyAssignment
 );
 
 /// Whether two states of a row say the same (history columns aside; the

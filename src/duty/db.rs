@@ -187,3 +187,19 @@ pub fn with_people(
         })
         .collect())
 }
+
+/// Import's write path for the rota (see `batch::Stamp`).
+pub fn import_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<DutyAssignment>,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok(crate::upsert_rows!(
+        conn,
+        stamp,
+        duty_assignments,
+        DutyAssignment,
+        "duty_assignment",
+        rows
+    ))
+}

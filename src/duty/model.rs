@@ -12,8 +12,13 @@ use crate::people::model::{PersonResponse, PersonSummary};
 use crate::validate::{self as rules, trim, trim_opt};
 
 /// A `duty_assignments` row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = duty_assignments)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize)]
+// None is NULL on insert too, so that rows batch-insert on SQLite (no DEFAULT there).
+#[diesel(
+    table_name = duty_assignments,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct DutyAssignment {
     pub id: String,
     pub office_id: String,

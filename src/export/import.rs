@@ -21,6 +21,7 @@ use crate::audit::Actor;
 use crate::contact_points::model::{ContactPoint, ContactPointInput};
 use crate::db::schema::{contact_points, offices, people, releases};
 use crate::db::{DbConn, write_transaction};
+use crate::duty::model::DutyAssignment;
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput};
 use crate::people::model::{Person, PersonInput, Role};
@@ -43,15 +44,20 @@ enum Member {
     ContactPoints,
     Releases,
     Appearances,
+    DutyAssignments,
 }
 
-const MEMBERS: [Member; 5] = [
+const MEMBERS: [Member; 6] = [
     Member::Offices,
     Member::People,
     Member::ContactPoints,
     Member::Releases,
     Member::Appearances,
+    Member::DutyAssignments,
 ];
+
+/// Members a document may leave out: those added after format 2 began.
+const OPTIONAL_MEMBERS: [Member; 1] = [Member::DutyAssignments];
 
 const FIELDS: &[&str] = &[
     "format",
@@ -61,6 +67,7 @@ const FIELDS: &[&str] = &[
     "contact_points",
     "releases",
     "appearances",
+    "duty_assignments",
 ];
 
 impl Member {
@@ -71,6 +78,7 @@ impl Member {
             Member::ContactPoints => "contact_points",
             Member::Releases => "releases",
             Member::Appearances => "appearances",
+            Member::DutyAssignments => "duty_assignments",
         }
     }
 
@@ -85,6 +93,7 @@ impl Member {
             Member::People | Member::Releases => &[Member::Offices],
             Member::ContactPoints => &[Member::Offices, Member::People],
             Member::Appearances => &[Member::People, Member::Releases],
+            Member::DutyAssignments => &[Member::Offices, Member::People],
         }
     }
 }
@@ -95,6 +104,7 @@ enum Row {
     ContactPoint(ContactPoint),
     Release(Release),
     Appearance(Appearance),
+    DutyAssignment(DutyAssignment),
 }
 
 /// What a pass saw besides the rows.
@@ -204,7 +214,10 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
         if header.version.is_none() {
             return Err(A::Error::missing_field("version"));
         }
-        if let Some(missing) = MEMBERS.iter().find(|m| !header.members.contains(m)) {
+        if let Some(missing) = MEMBERS
+            .iter()
+            .find(|m| !header.members.contains(m) && !OPTIONAL_MEMBERS.contains(m))
+        {
             return Err(A::Error::missing_field(missing.name()));
         }
         Ok(header)
@@ -240,6 +253,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
                 Member::ContactPoints => seq.next_element()?.map(Row::ContactPoint),
                 Member::Releases => seq.next_element()?.map(Row::Release),
                 Member::Appearances => seq.next_element()?.map(Row::Appearance),
+                Member::DutyAssignments => seq.next_element()?.map(Row::DutyAssignment),
             };
             let Some(row) = row else { break };
             if let Err(error) = (self.visit)(i, row) {
@@ -375,6 +389,7 @@ struct Listed {
     contact_point_ids: HashSet<String>,
     release_ids: HashSet<String>,
     appearance_ids: HashSet<String>,
+    duty_ids: HashSet<String>,
     /// Each slug (and release url) the document gives, with the row's id
     /// and position: two rows may not share one, nor take one the
     /// database gives another row.
@@ -428,6 +443,7 @@ impl Listed {
                     Row::ContactPoint(_) => Member::ContactPoints,
                     Row::Release(_) => Member::Releases,
                     Row::Appearance(_) => Member::Appearances,
+                    Row::DutyAssignment(_) => Member::DutyAssignments,
                 };
                 self.errors.push(FieldError::new(
                     member.name(),
@@ -518,6 +534,29 @@ impl Listed {
                     crate::validate::errors_of(&input),
                 )
             }
+            Row::DutyAssignment(d) => {
+                let mut errors = vec![];
+                if d.ends_at <= d.starts_at
+                    || d.ends_at - d.starts_at
+                        > chrono::Duration::days(crate::duty::model::MAX_ASSIGNMENT_DAYS)
+                {
+                    errors.push(FieldError::new(
+                        "ends_at",
+                        "range",
+                        "ends_at must be after starts_at, at most 31 days later",
+                    ));
+                }
+                if let Some(note) = &d.note
+                    && (note.chars().count() > 200 || crate::validate::single_line(note).is_err())
+                {
+                    errors.push(FieldError::new(
+                        "note",
+                        "length",
+                        "one line of at most 200 characters",
+                    ));
+                }
+                (Member::DutyAssignments, d.id, errors)
+            }
         };
         let at = at(member);
         self.errors.extend(enums);
@@ -528,6 +567,7 @@ impl Listed {
             Member::ContactPoints => &mut self.contact_point_ids,
             Member::Releases => &mut self.release_ids,
             Member::Appearances => &mut self.appearance_ids,
+            Member::DutyAssignments => &mut self.duty_ids,
         };
         if !ids.insert(id) {
             self.errors.push(FieldError::new(
@@ -760,6 +800,22 @@ impl Known {
                     &mut errors,
                 );
             }
+            Row::DutyAssignment(d) => {
+                self.check_reference(
+                    &self.offices,
+                    Some(&d.office_id),
+                    format!("duty_assignments[{i}].office_id"),
+                    "office",
+                    &mut errors,
+                );
+                self.check_reference(
+                    &self.people,
+                    Some(&d.person_id),
+                    format!("duty_assignments[{i}].person_id"),
+                    "person",
+                    &mut errors,
+                );
+            }
         }
         errors
     }
@@ -818,6 +874,7 @@ struct Writer<'a> {
     people: Vec<Person>,
     contact_points: Vec<ContactPoint>,
     appearances: Vec<Appearance>,
+    duty_assignments: Vec<DutyAssignment>,
     /// Whose search documents are written last, once their contact points are in.
     people_inserted: Vec<String>,
     people_updated: Vec<String>,
@@ -885,6 +942,10 @@ impl Writer<'_> {
                 self.summary.appearances += 1;
                 self.appearances.push(a);
             }
+            Row::DutyAssignment(d) => {
+                self.summary.duty_assignments += 1;
+                self.duty_assignments.push(d);
+            }
         }
         self.flush(conn, BATCH)
     }
@@ -895,12 +956,14 @@ impl Writer<'_> {
             self.people.clear();
             self.contact_points.clear();
             self.appearances.clear();
+            self.duty_assignments.clear();
             return Ok(());
         }
         let at_least = at_least.max(1);
         // Contact points and appearances point at people: those go first.
-        let dependents_due =
-            self.contact_points.len() >= at_least || self.appearances.len() >= at_least;
+        let dependents_due = self.contact_points.len() >= at_least
+            || self.appearances.len() >= at_least
+            || self.duty_assignments.len() >= at_least;
         if self.people.len() >= at_least || (dependents_due && !self.people.is_empty()) {
             let (inserted, updated) = crate::people::db::import_rows(
                 conn,
@@ -960,6 +1023,10 @@ impl Writer<'_> {
                 }
             }
         }
+        if self.duty_assignments.len() >= at_least {
+            let rows = std::mem::take(&mut self.duty_assignments);
+            crate::duty::db::import_rows(conn, &self.stamp, rows)?;
+        }
         Ok(())
     }
 }
@@ -1011,6 +1078,7 @@ fn write_all(
         people: vec![],
         contact_points: vec![],
         appearances: vec![],
+        duty_assignments: vec![],
         people_inserted: vec![],
         people_updated: vec![],
         stamp: crate::batch::Stamp {
@@ -1024,7 +1092,8 @@ fn write_all(
     // One pass when each array comes after those it points at (as
     // exported); another pass for each array that came too early.
     let mut done = vec![Member::Offices];
-    while done.len() < MEMBERS.len() {
+    // (Only the arrays the document has: the rota is optional.)
+    while listed.members.iter().any(|m| !done.contains(m)) {
         let mut this_pass = vec![];
         for &member in &listed.members {
             let ready = member

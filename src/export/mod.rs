@@ -16,7 +16,8 @@ use utoipa::ToSchema;
 
 use crate::contact_points::model::ContactPoint;
 use crate::db::DbConn;
-use crate::db::schema::{appearances, contact_points, offices, people, releases};
+use crate::db::schema::{appearances, contact_points, duty_assignments, offices, people, releases};
+use crate::duty::model::DutyAssignment;
 use crate::error::ApiError;
 use crate::offices::model::Office;
 use crate::people::model::Person;
@@ -51,6 +52,10 @@ pub struct ExportDocument {
     pub releases: Vec<Release>,
     #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub appearances: Vec<Appearance>,
+    /// The duty rota (documents written before it existed have none).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
+    pub duty_assignments: Vec<crate::duty::model::DutyAssignment>,
 }
 
 /// What an import did.
@@ -61,6 +66,7 @@ pub struct ImportSummary {
     pub contact_points: usize,
     pub releases: usize,
     pub appearances: usize,
+    pub duty_assignments: usize,
 }
 
 pub fn export(conn: &mut DbConn) -> QueryResult<ExportDocument> {
@@ -86,6 +92,10 @@ pub fn export(conn: &mut DbConn) -> QueryResult<ExportDocument> {
         appearances: appearances::table
             .order(appearances::id)
             .select(Appearance::as_select())
+            .load(conn)?,
+        duty_assignments: duty_assignments::table
+            .order(duty_assignments::id)
+            .select(crate::duty::model::DutyAssignment::as_select())
             .load(conn)?,
     })
 }
@@ -146,7 +156,15 @@ pub fn export_to(conn: &mut DbConn, out: &mut impl std::io::Write) -> Result<(),
             false
         );
         write_table!(conn, out, "releases", releases, Release, false);
-        write_table!(conn, out, "appearances", appearances, Appearance, true);
+        write_table!(conn, out, "appearances", appearances, Appearance, false);
+        write_table!(
+            conn,
+            out,
+            "duty_assignments",
+            duty_assignments,
+            DutyAssignment,
+            true
+        );
         out.write_all(b"}\n")?;
         Ok(out.flush()?)
     })()

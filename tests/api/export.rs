@@ -38,6 +38,18 @@ async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
             json!({"kind": "mobile", "value": "+506 8888 0000", "visibility": "internal"}),
         )
         .await;
+    source
+        .create(
+            "/api/v1/offices/iom-regional-office-san-jose/duty",
+            json!({"person_id": "jorge-gallo", "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2026-12-01T08:00:00Z", "note": "Night shift"}),
+        )
+        .await;
+    source
+        .patch(
+            "/api/v1/offices/iom-regional-office-san-jose",
+            &json!({"hours": {"weekly": {"mon": [{"from": "08:00", "to": "17:00"}]}, "exceptions": [{"from": "2026-12-24", "to": "2026-12-26"}]}}),
+        )
+        .await;
     let patched = source
         .patch(
             "/api/v1/people/jorge-gallo",
@@ -54,6 +66,7 @@ async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
     assert_eq!(imported.status(), 200);
     let summary: Value = imported.json().await.unwrap();
     assert_eq!(summary["people"], 5);
+    assert_eq!(summary["duty_assignments"], 1, "the rota travels too");
     assert_eq!(export(&target).await, document, "byte for byte");
     let found = target.get_json("/api/v1/people?q=dalloglio").await;
     assert_eq!(
@@ -387,4 +400,48 @@ async fn format_two_writes_lists_as_arrays_and_format_one_still_imports() {
         document,
         "format 1 in, format 2 out, same data"
     );
+}
+
+#[tokio::test]
+async fn a_rota_row_pointing_nowhere_or_backwards_is_named_and_nothing_is_written() {
+    let source = spawn_app().await;
+    source
+        .create(
+            "/api/v1/offices/iom-regional-office-san-jose/duty",
+            json!({"person_id": "jorge-gallo", "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2026-12-01T08:00:00Z"}),
+        )
+        .await;
+    let mut document: Value = serde_json::from_str(&export(&source).await).unwrap();
+    let row = document["duty_assignments"][0].clone();
+    let mut nowhere = row.clone();
+    nowhere["id"] = json!("01a00000-0000-7000-8000-000000000001");
+    nowhere["person_id"] = json!("01a00000-0000-7000-8000-00000000dead");
+    let mut backwards = row.clone();
+    backwards["id"] = json!("01a00000-0000-7000-8000-000000000002");
+    backwards["ends_at"] = backwards["starts_at"].clone();
+    document["duty_assignments"] = json!([row, nowhere, backwards]);
+
+    let target = spawn_empty_app().await;
+    let response = import(&target, &document.to_string()).await;
+    let problem = crate::helpers::assert_problem(response, 422, "validation-failed").await;
+    let fields = crate::helpers::failing_fields(&problem);
+    assert!(
+        fields.contains(&"duty_assignments[1].person_id".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"duty_assignments[2].ends_at".to_string()),
+        "{fields:?}"
+    );
+    assert_eq!(
+        target.get_json("/api/v1/offices").await["items"],
+        json!([]),
+        "nothing written"
+    );
+
+    // A document written before the rota existed still imports.
+    let mut older: Value = serde_json::from_str(&export(&source).await).unwrap();
+    older.as_object_mut().unwrap().remove("duty_assignments");
+    let response = import(&target, &older.to_string()).await;
+    assert_eq!(response.status(), 200);
 }
