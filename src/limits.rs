@@ -327,10 +327,15 @@ fn cache_policy(response: &mut ServiceResponse<BoxBody>, public_read: bool) {
         public_read && (status.is_success() || status == actix_web::http::StatusCode::NOT_MODIFIED);
     let headers = response.headers_mut();
     if cacheable {
-        headers.insert(
-            CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=30"),
-        );
+        // A handler that knows better keeps its own policy: a photo whose
+        // address carries its digest (a year), an answer that follows the
+        // clock (no-store).
+        if !headers.contains_key(CACHE_CONTROL) {
+            headers.insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=30"),
+            );
+        }
         // `Accept` picks JSON, vCard, CSV or JSON-LD; a key may see more.
         for name in ["Accept", "Authorization"] {
             let present = headers.get_all(VARY).any(|v| {

@@ -66,6 +66,9 @@ enum Command {
         /// Largest request body accepted, in bytes.
         #[arg(long, env = "PRESSDIR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
         max_body_bytes: usize,
+        /// Largest photo upload accepted, in bytes.
+        #[arg(long, env = "PRESSDIR_MAX_PHOTO_BYTES", default_value_t = 5 * 1024 * 1024)]
+        max_photo_bytes: usize,
         /// Writes and searches allowed per minute per key or client address (0: no limit).
         #[arg(long, env = "PRESSDIR_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
         rate_limit_per_minute: u32,
@@ -435,6 +438,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db_pool_size,
             db_connect_timeout_secs,
             max_body_bytes,
+            max_photo_bytes,
             rate_limit_per_minute,
             request_timeout_secs,
             cors_origins,
@@ -453,6 +457,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 pool_size: db_pool_size,
                 db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
                 max_body_bytes,
+                max_photo_bytes,
                 sqlite_mmap_bytes: cli.sqlite_mmap_bytes,
                 seed: !no_seed,
                 rate_limit_per_minute,

@@ -30,6 +30,8 @@ pub struct Settings {
     pub pool_size: u32,
     pub db_connect_timeout: Duration,
     pub max_body_bytes: usize,
+    /// Largest photo upload, in bytes.
+    pub max_photo_bytes: usize,
     /// SQLite memory-map size in bytes (0 = off).
     pub sqlite_mmap_bytes: u64,
     /// Load the seed release into an empty database.
@@ -64,6 +66,7 @@ impl Default for Settings {
             pool_size: 8,
             db_connect_timeout: Duration::from_secs(5),
             max_body_bytes: 1024 * 1024,
+            max_photo_bytes: crate::people::photo::DEFAULT_MAX_PHOTO_BYTES,
             sqlite_mmap_bytes: crate::db::DEFAULT_SQLITE_MMAP_BYTES,
             seed: true,
             rate_limit_per_minute: 600,
@@ -195,6 +198,7 @@ pub struct AppState {
     pub routes: web::Data<crate::http::RouteTable>,
     pub limits: web::Data<std::sync::Arc<crate::limits::Limits>>,
     pub max_body_bytes: usize,
+    pub max_photo_bytes: usize,
     pub cors_origins: Vec<String>,
     pub cors_allow_writes: bool,
     pub organisation: web::Data<crate::web::Organisation>,
@@ -245,7 +249,10 @@ pub fn build_app(
         .app_data(state.spec.clone())
         .app_data(state.routes.clone())
         .app_data(state.limits.clone())
-        .app_data(web::PayloadConfig::new(state.max_body_bytes));
+        .app_data(web::PayloadConfig::new(state.max_body_bytes))
+        .app_data(web::Data::new(crate::people::photo::PhotoLimit(
+            state.max_photo_bytes,
+        )));
     let (app, _) = app.configure(routes).split_for_parts();
     app.app_data(state.organisation.clone())
         .app_data(state.links.clone())
@@ -327,6 +334,7 @@ impl Application {
                 settings.request_timeout,
             )),
             max_body_bytes: settings.max_body_bytes,
+            max_photo_bytes: settings.max_photo_bytes,
             cors_origins: settings.cors_origins.clone(),
             cors_allow_writes: settings.cors_allow_writes,
             organisation: web::Data::new(crate::web::Organisation(settings.organisation.clone())),

@@ -128,6 +128,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_photos (person_id) {
+        person_id -> Text,
+        jpeg -> Binary,
+        etag -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(duty_assignments -> offices (office_id));
 diesel::joinable!(duty_assignments -> people (person_id));
 diesel::joinable!(people -> offices (office_id));
@@ -142,7 +151,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_points,
     releases,
     appearances,
-    duty_assignments
+    duty_assignments,
+    person_photos
 );
 
 diesel::table! {

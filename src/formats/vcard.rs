@@ -180,6 +180,13 @@ pub fn person(p: &PersonResponse, office: Option<&OfficeSummary>, base_url: &str
     if let Some(bio) = &p.bio {
         card.text("NOTE", bio);
     }
+    // The photo by URI (RFC 6350 6.2.4): the card stays small.
+    if let Some(photo) = &p.photo_url {
+        card.raw(&format!(
+            "PHOTO;MEDIATYPE=image/jpeg:{}",
+            uri(&format!("{base_url}{photo}"))
+        ));
+    }
     // RFC 9554: PRONOUNS (text) and SOCIALPROFILE (a URI, its service as
     // SERVICE-TYPE, quoted with RFC 6868 escapes).
     if let Some(pronouns) = &p.pronouns {

@@ -215,6 +215,20 @@ pub fn list_people(
         .map(|(p, _)| p))
 }
 
+/// Every person of these ids who has a photo, with its digest.
+fn photo_etags(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, String>> {
+    use crate::db::schema::person_photos;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(person_photos::table
+        .filter(person_photos::person_id.eq_any(ids))
+        .select((person_photos::person_id, person_photos::etag))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Responses for these people, with their offices and visible contact points
 /// loaded in two queries for the whole set.
 pub fn embed(
@@ -230,6 +244,7 @@ pub fn embed(
             .map(|o| (o.id.clone(), o))
             .collect();
     let press_lines = crate::contact_points::read::press_lines(conn, &office_ids)?;
+    let photos = photo_etags(conn, &ids)?;
     let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
     for cp in for_people(conn, &ids, audience)? {
         let owner = cp.person_id.clone().unwrap_or_default();
@@ -253,8 +268,12 @@ pub fn embed(
                 .flatten()
                 .cloned()
                 .map(ContactPointResponse::from);
+            let photo_url = photos
+                .get(&p.id)
+                .map(|etag| super::model::photo_url(&p.id, etag));
             let mut response = PersonResponse::new(p, office, cps);
             response.office_press_line = press_line;
+            response.photo_url = photo_url;
             response
         })
         .collect())

@@ -3,6 +3,7 @@
 pub mod db;
 pub mod handlers;
 pub mod model;
+pub mod photo;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,5 +17,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::contact_points::handlers::list_person_contact_points)
         .service(crate::contact_points::handlers::create_person_contact_point)
         .service(crate::releases::handlers::list_person_releases)
-        .service(crate::restore::restore_person);
+        .service(crate::restore::restore_person)
+        .service(photo::put_photo)
+        .service(photo::get_photo)
+        .service(photo::delete_photo);
 }

@@ -120,6 +120,11 @@ mod json_text_profiles {
     }
 }
 
+/// A photo's address, versioned by its digest (see `people::photo`).
+pub fn photo_url(person_id: &str, etag: &str) -> String {
+    format!("/api/v1/people/{person_id}/photo?v={etag}")
+}
+
 /// A profile elsewhere: the service's name and the profile's address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -412,6 +417,9 @@ pub struct PersonResponse {
     /// Shown when the person has no phone of their own: their office's
     /// public press line (its primary public phone), to call instead.
     pub office_press_line: Option<ContactPointResponse>,
+    /// Their photo (a 400 px square JPEG), when they have one; the address
+    /// changes with the photo.
+    pub photo_url: Option<String>,
     /// When a release last printed this person, quoted or as a media
     /// contact (the release's date, or the time it was ingested when it has
     /// none); null when no ingested release names them.
@@ -457,6 +465,7 @@ impl PersonResponse {
             bio: p.bio,
             contact_points,
             office_press_line: None,
+            photo_url: None,
             last_seen_in_release_at: p.last_seen_in_release_at.map(|t| t.and_utc()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),

@@ -39,6 +39,14 @@ async fn the_rota_says_who_is_on_duty_and_when_someone_next_is() {
     assert_eq!(now["timezone"], "America/Costa_Rica");
     assert_eq!(now["local_time"], "2026-12-01T01:42:00-06:00");
     assert_eq!(now["next_available_at"], Value::Null);
+    let raw = app
+        .get(&format!("{SAN_JOSE}/on-duty?at=2026-12-01T07:42:00Z"))
+        .await;
+    assert_eq!(
+        raw.headers()["cache-control"],
+        "no-store",
+        "it follows the clock"
+    );
 
     // Before it, nobody (no hours anywhere): the next time is the shift's start.
     let before = app

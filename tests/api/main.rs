@@ -16,6 +16,7 @@ mod one_door;
 mod openapi;
 mod operations;
 mod people;
+mod photo;
 mod pools;
 mod process;
 mod reach;
