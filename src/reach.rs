@@ -151,18 +151,12 @@ fn minutes(text: &str) -> Option<u32> {
     (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
 }
 
-fn invalid(code: &'static str, message: String) -> ValidationError {
-    let mut e = ValidationError::new(code);
-    e.message = Some(message.into());
-    e
-}
-
 /// Ranges inside 00:00–24:00, each ending after it starts, none
 /// overlapping another on the same day; exceptions in order, with short notes.
 pub fn validate_hours(hours: &Hours) -> Result<(), ValidationError> {
     for (_, day, ranges) in hours.weekly.days() {
         if ranges.len() > MAX_RANGES_PER_DAY {
-            return Err(invalid(
+            return Err(crate::validate::error(
                 "length",
                 format!("{day}: at most {MAX_RANGES_PER_DAY} ranges"),
             ));
@@ -170,13 +164,13 @@ pub fn validate_hours(hours: &Hours) -> Result<(), ValidationError> {
         let mut spans = vec![];
         for r in ranges {
             let (Some(from), Some(to)) = (minutes(&r.from), minutes(&r.to)) else {
-                return Err(invalid(
+                return Err(crate::validate::error(
                     "time",
                     format!("{day}: times are HH:MM between 00:00 and 24:00"),
                 ));
             };
             if from >= to || from == 1440 {
-                return Err(invalid(
+                return Err(crate::validate::error(
                     "range",
                     format!("{day}: {} to {} does not end after it starts", r.from, r.to),
                 ));
@@ -185,18 +179,21 @@ pub fn validate_hours(hours: &Hours) -> Result<(), ValidationError> {
         }
         spans.sort_unstable();
         if spans.windows(2).any(|w| w[1].0 < w[0].1) {
-            return Err(invalid("overlap", format!("{day}: ranges overlap")));
+            return Err(crate::validate::error(
+                "overlap",
+                format!("{day}: ranges overlap"),
+            ));
         }
     }
     if hours.exceptions.len() > MAX_EXCEPTIONS {
-        return Err(invalid(
+        return Err(crate::validate::error(
             "length",
             format!("at most {MAX_EXCEPTIONS} exceptions"),
         ));
     }
     for e in &hours.exceptions {
         if e.to < e.from {
-            return Err(invalid(
+            return Err(crate::validate::error(
                 "range",
                 format!("exception {} to {} ends before it starts", e.from, e.to),
             ));
@@ -204,9 +201,9 @@ pub fn validate_hours(hours: &Hours) -> Result<(), ValidationError> {
         if let Some(note) = &e.note
             && (note.chars().count() > 200 || crate::validate::single_line(note).is_err())
         {
-            return Err(invalid(
+            return Err(crate::validate::error(
                 "note",
-                "an exception's note is one line of at most 200 characters".into(),
+                "an exception's note is one line of at most 200 characters",
             ));
         }
     }

@@ -8,7 +8,8 @@ use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::FieldError;
 
-fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> ValidationError {
+/// A failed rule with its code and message.
+pub fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> ValidationError {
     ValidationError::new(code).with_message(message.into())
 }
 

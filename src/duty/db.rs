@@ -139,16 +139,17 @@ pub fn archive_assignment(
     })
 }
 
-/// Live assignments of an office (every office: None) ending after `from`,
-/// by start; at most `limit`.
+/// Live assignments of an office ending after `from` (and starting by
+/// `until`, when given), by start; at most `limit`.
 pub fn assignments(
     conn: &mut DbConn,
-    office_id: Option<&str>,
+    office_id: &str,
     from: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
     limit: i64,
 ) -> QueryResult<Vec<DutyAssignment>> {
     let mut query = duty_assignments::table
+        .filter(duty_assignments::office_id.eq(office_id.to_string()))
         .filter(duty_assignments::archived_at.is_null())
         .filter(duty_assignments::ends_at.gt(from.naive_utc()))
         .select(DutyAssignment::as_select())
@@ -158,9 +159,6 @@ pub fn assignments(
         ))
         .limit(limit)
         .into_boxed::<crate::db::MultiBackend>();
-    if let Some(office) = office_id {
-        query = query.filter(duty_assignments::office_id.eq(office.to_string()));
-    }
     if let Some(until) = until {
         query = query.filter(duty_assignments::starts_at.le(until.naive_utc()));
     }

@@ -34,7 +34,7 @@ pub async fn list_duty(
     let body = pool
         .run(move |conn| {
             let office = crate::offices::db::find_office(conn, &id, false)?;
-            let rows = db::assignments(conn, Some(&office.id), from, None, limit)?;
+            let rows = db::assignments(conn, &office.id, from, None, limit)?;
             let items = db::with_people(conn, rows)?
                 .into_iter()
                 .map(|(a, p)| DutyResponse::new(a, PersonSummary::from(&p)))
@@ -141,11 +141,7 @@ pub async fn on_duty(
                 None => None,
             };
             // On duty now: assignments covering `at`.
-            let current = db::assignments(conn, Some(&office.id), at, Some(at), 200)?;
-            let current: Vec<_> = current
-                .into_iter()
-                .filter(|a| a.starts_at <= at.naive_utc())
-                .collect();
+            let current = db::assignments(conn, &office.id, at, Some(at), 200)?;
             let pairs = db::with_people(conn, current)?;
             let people: Vec<_> = pairs.iter().map(|(_, p)| p.clone()).collect();
             let embedded = crate::people::db::embed(conn, people, Audience::Public)?;
@@ -179,7 +175,7 @@ pub async fn on_duty(
                 .partition(|p| p.available_now == Some(true));
             // Nobody now: the next assignment's start, or the next person's hours.
             let next_available_at = if on_duty.is_empty() && available.is_empty() {
-                let next_shift = db::assignments(conn, Some(&office.id), at, None, 1)?
+                let next_shift = db::assignments(conn, &office.id, at, None, 1)?
                     .into_iter()
                     .map(|a| a.starts_at.and_utc())
                     .find(|s| *s > at);

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::gazetteer;
-use super::lexicon::{self, LabelKind};
+use super::lexicon;
 use crate::contact_points::model::{ContactKind, canonical_value, split_extension};
 
 /// A quoted person, as the release prints them.
@@ -390,9 +390,8 @@ fn derive_title(text: &str) -> Option<String> {
         if matches!(c, '.' | '!' | '?' | '。') {
             let next = first[i + c.len_utf8()..].chars().next();
             let word_before = first[..i].split_whitespace().last().unwrap_or("");
-            let abbreviation = word_before.chars().count() <= 2
-                || lexicon::strip_honorifics(&format!("{word_before}. X Y"))
-                    != format!("{word_before}. X Y");
+            let abbreviation =
+                word_before.chars().count() <= 2 || lexicon::is_honorific(word_before);
             if next.is_none_or(char::is_whitespace) && !abbreviation {
                 end = i;
                 break;
@@ -669,10 +668,12 @@ fn is_phone_like(candidate: &str, labelled: bool) -> bool {
             || candidate.starts_with("00")
             || (digits >= 8 && spaced_groups >= 2)
             || digits >= 9)
-        && !Regex::new(r"^\d{4}\s*[-–]\s*\d{4}$")
-            .map(|r| r.is_match(candidate.trim()))
-            .unwrap_or(false)
+        && !YEAR_RANGE.is_match(candidate.trim())
 }
+
+/// `2023-2024`: years, not a phone.
+static YEAR_RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{4}\s*[-–]\s*\d{4}$").expect("year range regex"));
 
 /// Where the media-contact block starts: at an opener in any language
 /// (`For more information`, `Para más información`, `Contacts presse`…)
@@ -843,8 +844,7 @@ fn starts_with_honorific(name: &str) -> bool {
     let (Some(first), Some(_)) = (words.next(), words.next()) else {
         return false;
     };
-    let probe = format!("{first} X Y");
-    lexicon::strip_honorifics(&probe) != probe
+    lexicon::is_honorific(first)
 }
 
 /// `Dr Ba-Obaid`, `Mr. Sy Diallo`, `Di Salvo`: a short form of somebody the
@@ -925,10 +925,7 @@ pub fn is_plausible_name(text: &str) -> bool {
         .iter()
         .filter(|w| w.chars().any(char::is_uppercase) || is_arabic(w))
         .count();
-    let honorific = |w: &str| {
-        let probe = format!("{w} X Y");
-        lexicon::strip_honorifics(&probe) != probe && w.chars().count() > 1
-    };
+    let honorific = |w: &str| lexicon::is_honorific(w) && w.chars().count() > 1;
     // `Abril A…`: a one-letter word that is no particle or initial.
     let not_a_name_word = |w: &str| w.chars().count() == 1 && !lexicon::is_particle(w);
     capitalised >= 2
@@ -1002,10 +999,7 @@ fn name_in(piece: &str) -> Option<(String, String)> {
         let name_words: Vec<&str> = name_words
             .iter()
             .copied()
-            .skip_while(|w| {
-                lexicon::ATTRIBUTION.is_match(w)
-                    || lexicon::strip_honorifics(&format!("{w} ا ب")) != format!("{w} ا ب")
-            })
+            .skip_while(|w| lexicon::ATTRIBUTION.is_match(w) || lexicon::is_honorific(w))
             .collect();
         if (2..=4).contains(&name_words.len()) {
             return Some((name_words.join(" "), title_words.join(" ")));
@@ -1094,10 +1088,7 @@ fn strip_honorific_words(title: &str) -> String {
     let words: Vec<&str> = title.split_whitespace().collect();
     let keep: Vec<&str> = words
         .iter()
-        .filter(|w| {
-            let probe = format!("{w} X Y");
-            lexicon::strip_honorifics(&probe) == probe || w.chars().count() > 5
-        })
+        .filter(|w| !lexicon::is_honorific(w) || w.chars().count() > 5)
         .copied()
         .collect();
     keep.join(" ")
@@ -1118,10 +1109,9 @@ fn clause_end(text: &str) -> usize {
             ':' | QUOTE_MARK => return i,
             '.' | '!' | '?' => {
                 let word_before = text[..i].split_whitespace().last().unwrap_or("");
-                let probe = format!("{word_before}. X Y");
                 let short_capitalised = word_before.chars().count() <= 2
                     && word_before.chars().next().is_some_and(char::is_uppercase);
-                let abbreviation = short_capitalised || lexicon::strip_honorifics(&probe) != probe;
+                let abbreviation = short_capitalised || lexicon::is_honorific(word_before);
                 if !abbreviation {
                     return i;
                 }
@@ -1219,13 +1209,20 @@ fn paragraphs(lines: &[&str]) -> Vec<String> {
 }
 
 /// Dash-introduced quotes (`— Текст, — сказала Ім'я.`): the quote and the attribution.
+static DASH_ATTRIBUTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[,.!?…]\s*[—–]\s+").expect("dash attribution regex"));
+static INLINE_DASH_ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s[—–]\s*(?P<attribution>\p{Ll}[^—–]+)(?:[—–]|$)")
+        .expect("inline dash attribution regex")
+});
+
 fn dash_quote(paragraph: &str) -> Option<(String, String)> {
     let rest = paragraph
         .strip_prefix('—')
         .or_else(|| paragraph.strip_prefix('–'))
         .or_else(|| paragraph.strip_prefix("- "))?;
     // `— Текст, — сказала Name.`
-    if let Some(m) = Regex::new(r"[,.!?…]\s*[—–]\s+").ok()?.find(rest) {
+    if let Some(m) = DASH_ATTRIBUTION.find(rest) {
         let mark = rest[m.start()..].chars().next().map_or(1, char::len_utf8);
         let quote = rest[..m.start() + mark]
             .trim()
@@ -1234,10 +1231,7 @@ fn dash_quote(paragraph: &str) -> Option<(String, String)> {
         return Some((quote, rest[m.end()..].to_string()));
     }
     // `—Texto —afirmó la directora, Name—. Más texto.`
-    if let Some(c) = Regex::new(r"\s[—–]\s*(?P<attribution>\p{Ll}[^—–]+)(?:[—–]|$)")
-        .ok()?
-        .captures(rest)
-    {
+    if let Some(c) = INLINE_DASH_ATTRIBUTION.captures(rest) {
         let at = c.get(0)?.start();
         return Some((rest[..at].trim().to_string(), c["attribution"].to_string()));
     }
@@ -1690,15 +1684,6 @@ static NAME_IN_BRACKETS: LazyLock<Regex> =
 /// Marks an office printed before the contact's name (`OIM Maroc : Name`).
 const OFFICE_HINT: &str = "\u{2}";
 
-fn contact_kind(label: &str) -> ContactKind {
-    match lexicon::label_kind(label) {
-        LabelKind::Mobile => ContactKind::Mobile,
-        LabelKind::Fax => ContactKind::Fax,
-        LabelKind::Email => ContactKind::Email,
-        LabelKind::Phone => ContactKind::Phone,
-    }
-}
-
 /// Phones and emails in one stretch of a contact line.
 fn take_values(
     segment: &str,
@@ -1711,15 +1696,17 @@ fn take_values(
         if !emails.iter().any(|e| e.value.eq_ignore_ascii_case(&value)) {
             emails.push(ExtractedEmail {
                 label: label
-                    .filter(|l| contact_kind(l) == ContactKind::Email)
+                    .filter(|l| lexicon::label_kind(l) == ContactKind::Email)
                     .map(str::to_string),
                 value,
             });
         }
     }
     let without_emails = EMAIL.replace_all(segment, " ");
-    let phone_label = label.filter(|l| contact_kind(l) != ContactKind::Email);
-    let kind = phone_label.map(contact_kind).unwrap_or(ContactKind::Phone);
+    let phone_label = label.filter(|l| lexicon::label_kind(l) != ContactKind::Email);
+    let kind = phone_label
+        .map(lexicon::label_kind)
+        .unwrap_or(ContactKind::Phone);
     let mut found = false;
     for phone in PHONE.find_iter(&without_emails) {
         let display = phone
@@ -1849,9 +1836,7 @@ fn parse_contact(entry: &str, place: Option<String>) -> Option<ExtractedContact>
         .trim()
         .trim_matches(|c: char| matches!(c, ',' | ';' | '،') || c.is_whitespace())
         .to_string();
-    let at_office = Regex::new(r"^(?i:at|en|à|a|em|no|na|у|в|في)\s+")
-        .ok()
-        .and_then(|r| r.find(&descriptor).map(|m| m.end()));
+    let at_office = AT_OFFICE.find(&descriptor).map(|m| m.end());
     let (title_as_printed, office_as_printed) = if let Some(end) =
         at_office.filter(|_| descriptor.starts_with("at ") || looks_like_office(&descriptor))
     {
@@ -1982,6 +1967,10 @@ fn read_numbers(contacts: &mut [ExtractedContact], release_countries: &[&str]) {
         }
     }
 }
+
+/// `at Office`, `en la Oficina`: the office after a preposition.
+static AT_OFFICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:at|en|à|a|em|no|na|у|в|في)\s+").expect("at office regex"));
 
 fn looks_like_office(text: &str) -> bool {
     const OFFICE_WORDS: &[&str] = &[

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::contact_points::model::ContactKind;
 use crate::text::fold;
 
 /// An alternation of words, longest first so that `a déclaré` wins over `a`.
@@ -163,21 +164,13 @@ pub static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("label regex")
 });
 
-/// What a label says a value is.
-pub enum LabelKind {
-    Phone,
-    Mobile,
-    Fax,
-    Email,
-}
-
-static LABEL_KINDS: LazyLock<HashMap<String, u8>> = LazyLock::new(|| {
+static LABEL_KINDS: LazyLock<HashMap<String, ContactKind>> = LazyLock::new(|| {
     let mut map = HashMap::new();
     for (words, kind) in [
-        (PHONE_LABELS, 0u8),
-        (MOBILE_LABELS, 1),
-        (FAX_LABELS, 2),
-        (EMAIL_LABELS, 3),
+        (PHONE_LABELS, ContactKind::Phone),
+        (MOBILE_LABELS, ContactKind::Mobile),
+        (FAX_LABELS, ContactKind::Fax),
+        (EMAIL_LABELS, ContactKind::Email),
     ] {
         for word in words {
             map.insert(fold(word), kind);
@@ -186,7 +179,8 @@ static LABEL_KINDS: LazyLock<HashMap<String, u8>> = LazyLock::new(|| {
     map
 });
 
-pub fn label_kind(label: &str) -> LabelKind {
+/// What a label says a value is (a phone when it does not say).
+pub fn label_kind(label: &str) -> ContactKind {
     let folded = fold(label);
     let kind = LABEL_KINDS.get(&folded).copied().or_else(|| {
         // `Tel (WhatsApp)` and the like: the longest known label it starts with.
@@ -197,11 +191,12 @@ pub fn label_kind(label: &str) -> LabelKind {
             .map(|(_, kind)| *kind)
     });
     match (kind, folded.as_str()) {
-        (_, f) if f.contains("whatsapp") || f.contains("signal") => LabelKind::Mobile,
-        (Some(1), _) | (None, "m") => LabelKind::Mobile,
-        (Some(2), _) | (None, "f") => LabelKind::Fax,
-        (Some(3), _) | (None, "e") => LabelKind::Email,
-        _ => LabelKind::Phone,
+        (_, f) if f.contains("whatsapp") || f.contains("signal") => ContactKind::Mobile,
+        (Some(kind), _) => kind,
+        (None, "m") => ContactKind::Mobile,
+        (None, "f") => ContactKind::Fax,
+        (None, "e") => ContactKind::Email,
+        _ => ContactKind::Phone,
     }
 }
 
@@ -280,6 +275,16 @@ static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("honorific regex")
 });
+
+static HONORIFIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^(?i:(?:{}))\.?$", alternation(HONORIFICS)))
+        .expect("honorific word regex")
+});
+
+/// Whether one word is an honorific (`Dr.`, `Mme`, `г-жа`, `الدكتورة`).
+pub fn is_honorific(word: &str) -> bool {
+    HONORIFIC_WORD.is_match(word)
+}
 
 /// `Dr. Amal Haddad` → `Amal Haddad`; `Mme Awa Ndiaye` → `Awa Ndiaye`.
 pub fn strip_honorifics(name: &str) -> &str {

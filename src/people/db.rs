@@ -238,34 +238,37 @@ pub fn embed(
 ) -> QueryResult<Vec<PersonResponse>> {
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let office_ids: Vec<String> = people.iter().filter_map(|p| p.office_id.clone()).collect();
-    let offices: HashMap<String, Office> =
+    // Each office read once (its hours parsed once), whoever works there.
+    let offices: HashMap<String, OfficeSummary> =
         crate::offices::db::live_offices_by_id(conn, &office_ids)?
-            .into_iter()
-            .map(|o| (o.id.clone(), o))
+            .iter()
+            .map(|o| (o.id.clone(), OfficeSummary::from(o)))
             .collect();
-    let press_lines = crate::contact_points::read::press_lines(conn, &office_ids)?;
     let photos = photo_etags(conn, &ids)?;
     let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
     for cp in for_people(conn, &ids, audience)? {
         let owner = cp.person_id.clone().unwrap_or_default();
         contacts.entry(owner).or_default().push(cp.into());
     }
+    let has_phone = |id: &str| contacts.get(id).is_some_and(|cps| own_phone(cps));
+    // Press lines only for the offices of people with no phone of their own.
+    let lines_needed: Vec<String> = people
+        .iter()
+        .filter(|p| !has_phone(&p.id))
+        .filter_map(|p| p.office_id.clone())
+        .collect();
+    let press_lines = crate::contact_points::read::press_lines(conn, &lines_needed)?;
     Ok(people
         .into_iter()
         .map(|p| {
-            let office = p
-                .office_id
-                .as_ref()
-                .and_then(|id| offices.get(id))
-                .map(OfficeSummary::from);
+            let office = p.office_id.as_ref().and_then(|id| offices.get(id)).cloned();
             let cps = contacts.remove(&p.id).unwrap_or_default();
             // No phone of their own: the office's press line, as such.
-            let own_phone = cps
-                .iter()
-                .any(|cp| matches!(cp.kind, ContactKind::Phone | ContactKind::Mobile));
-            let press_line = (!own_phone)
-                .then(|| office.as_ref().and_then(|o| press_lines.get(&o.id)))
-                .flatten()
+            let press_line = p
+                .office_id
+                .as_ref()
+                .filter(|_| !own_phone(&cps))
+                .and_then(|id| press_lines.get(id))
                 .cloned()
                 .map(ContactPointResponse::from);
             let photo_url = photos
@@ -277,6 +280,12 @@ pub fn embed(
             response
         })
         .collect())
+}
+
+/// Whether someone has a phone of their own among these contact points.
+fn own_phone(cps: &[ContactPointResponse]) -> bool {
+    cps.iter()
+        .any(|cp| matches!(cp.kind, ContactKind::Phone | ContactKind::Mobile))
 }
 
 pub fn embed_one(
@@ -300,7 +309,8 @@ fn check(conn: &mut DbConn, input: &PersonInput) -> Result<Option<Office>, ApiEr
     Ok(office)
 }
 
-fn json_list(values: &[String]) -> String {
+/// A list as the JSON text its column holds.
+fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
 }
 
@@ -337,7 +347,7 @@ pub fn insert_in_transaction(
             .hours
             .as_ref()
             .map(|h| serde_json::to_string(h).unwrap_or_default()),
-        social_profiles: json_text(&input.social_profiles),
+        social_profiles: json_list(&input.social_profiles),
         pronouns: input.pronouns,
         id,
         slug,
@@ -404,7 +414,7 @@ pub fn update_person(
             office_id: office.map(|o| o.id),
             bio: input.bio,
             pronouns: input.pronouns,
-            social_profiles: json_text(&input.social_profiles),
+            social_profiles: json_list(&input.social_profiles),
             hours: input
                 .hours
                 .as_ref()
@@ -489,11 +499,6 @@ pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
     search::index::person_changed(conn, person_id, Fresh::Existing)
 }
 
-/// A list as the JSON text its column holds.
-fn json_text<T: serde::Serialize>(list: &[T]) -> String {
-    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
-}
-
 /// Records that a release printed this person at `seen_at` (the release's
 /// date, or the time of ingestion): `last_seen_in_release_at` only moves
 /// forward, and the person's version and `updated_at` follow, so that
@@ -503,20 +508,20 @@ pub fn mark_seen_in_release(
     person_id: &str,
     seen_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let current: Option<NaiveDateTime> = people::table
-        .find(person_id)
-        .select(people::last_seen_in_release_at)
-        .first(conn)?;
-    if current.is_some_and(|c| c >= seen_at) {
-        return Ok(());
-    }
-    diesel::update(people::table.find(person_id))
-        .set((
-            people::last_seen_in_release_at.eq(Some(seen_at)),
-            people::version.eq(people::version + 1),
-            people::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    // One statement: only a later date moves it (and the version).
+    diesel::update(
+        people::table.find(person_id).filter(
+            people::last_seen_in_release_at
+                .is_null()
+                .or(people::last_seen_in_release_at.lt(seen_at)),
+        ),
+    )
+    .set((
+        people::last_seen_in_release_at.eq(Some(seen_at)),
+        people::version.eq(people::version + 1),
+        people::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -142,11 +142,7 @@ pub const MAX_SOCIAL_PROFILES: usize = 10;
 /// Each profile: a one-line service name of 1 to 40 characters and an
 /// absolute http(s) URL of at most 2,000.
 fn social_profiles_rule(profiles: &[SocialProfile]) -> Result<(), validator::ValidationError> {
-    let fail = |code: &'static str, message: String| {
-        let mut e = validator::ValidationError::new(code);
-        e.message = Some(message.into());
-        Err(e)
-    };
+    let fail = |code, message: String| Err(rules::error(code, message));
     if profiles.len() > MAX_SOCIAL_PROFILES {
         return fail("length", format!("at most {MAX_SOCIAL_PROFILES} profiles"));
     }
