@@ -335,6 +335,7 @@ fn generate_person(
     let topics = vec![rng.pick(TOPICS).to_string()];
     let person = Person {
         last_seen_in_release_at: None,
+        photo_etag: None,
         pronouns: None,
         social_profiles: "[]".into(),
         hours: None,

@@ -302,6 +302,39 @@ pub fn reach_in(hours: Option<&Hours>, timezone: Option<&str>, now: DateTime<Utc
     }
 }
 
+impl Hours {
+    /// The weekly hours in a line a person reads, days with the same hours
+    /// run together: `Mon-Fri 09:00-17:00; Sat 10:00-12:00`. Days without
+    /// hours are left out; exceptions are not summarised.
+    pub fn weekly_summary(&self) -> String {
+        let days = self.weekly.days();
+        let mut parts: Vec<String> = vec![];
+        let mut i = 0;
+        while i < days.len() {
+            let ranges = days[i].2;
+            let mut j = i;
+            while j + 1 < days.len() && days[j + 1].2 == ranges {
+                j += 1;
+            }
+            if !ranges.is_empty() {
+                let name = |k: usize| &days[k].1[..3];
+                let span = if i == j {
+                    name(i).to_string()
+                } else {
+                    format!("{}-{}", name(i), name(j))
+                };
+                let times: Vec<String> = ranges
+                    .iter()
+                    .map(|r| format!("{}-{}", r.from, r.to))
+                    .collect();
+                parts.push(format!("{span} {}", times.join(", ")));
+            }
+            i = j + 1;
+        }
+        parts.join("; ")
+    }
+}
+
 /// Hours kept in a text column as JSON, exported and imported as the
 /// object (people's and offices' `hours`).
 pub mod json_text {
@@ -340,6 +373,28 @@ pub fn from_text(text: Option<&str>) -> Option<Hours> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_weekly_summary_runs_days_with_the_same_hours_together() {
+        let office = vec![range("09:00", "13:00"), range("14:00", "17:30")];
+        let hours = Hours {
+            weekly: Weekly {
+                mon: office.clone(),
+                tue: office.clone(),
+                wed: office.clone(),
+                thu: office,
+                fri: vec![range("09:00", "13:00")],
+                sat: vec![],
+                sun: vec![range("10:00", "12:00")],
+            },
+            exceptions: vec![],
+        };
+        assert_eq!(
+            hours.weekly_summary(),
+            "Mon-Thu 09:00-13:00, 14:00-17:30; Fri 09:00-13:00; Sun 10:00-12:00"
+        );
+        assert_eq!(Hours::default().weekly_summary(), "");
+    }
 
     fn range(from: &str, to: &str) -> TimeRange {
         TimeRange {

@@ -66,6 +66,34 @@ pub fn press_lines(
     Ok(lines)
 }
 
+/// Offices' duty lines, by office: each `(office id, contact point id)`
+/// pair whose contact point is live, public and the office's own.
+pub fn duty_lines(
+    conn: &mut DbConn,
+    lines: &[(String, String)],
+) -> QueryResult<std::collections::HashMap<String, ContactPoint>> {
+    if lines.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let ids: Vec<&String> = lines.iter().map(|(_, cp)| cp).collect();
+    let points: Vec<ContactPoint> = contact_points::table
+        .filter(contact_points::id.eq_any(ids))
+        .filter(contact_points::archived_at.is_null())
+        .filter(contact_points::visibility.eq(Visibility::Public.as_str()))
+        .select(ContactPoint::as_select())
+        .load(conn)?;
+    Ok(points
+        .into_iter()
+        .filter_map(|cp| {
+            let office = cp.office_id.clone()?;
+            lines
+                .iter()
+                .any(|(o, id)| *o == office && *id == cp.id)
+                .then_some((office, cp))
+        })
+        .collect())
+}
+
 /// One of an office's live, public contact points (its duty line).
 pub fn office_point(
     conn: &mut DbConn,

@@ -49,6 +49,7 @@ diesel::table! {
         pronouns -> Nullable<Text>,
         social_profiles -> Text,
         hours -> Nullable<Text>,
+        photo_etag -> Nullable<Text>,
     }
 }
 

@@ -131,81 +131,86 @@ pub async fn on_duty(
     QueryParams(query): QueryParams<OnDutyQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let at = query.at.unwrap_or_else(Utc::now);
-    let body = pool
-        .run(move |conn| {
-            let office = crate::offices::db::find_office(conn, &id, false)?;
-            let office_hours = crate::reach::from_text(office.hours.as_deref());
-            let duty_line = match &office.duty_contact_point_id {
-                Some(line) => crate::contact_points::read::office_point(conn, &office.id, line)?
-                    .map(Into::into),
-                None => None,
-            };
-            // On duty now: assignments covering `at`.
-            let current = db::assignments(conn, &office.id, at, Some(at), 200)?;
-            let pairs = db::with_people(conn, current)?;
-            let people: Vec<_> = pairs.iter().map(|(_, p)| p.clone()).collect();
-            let embedded = crate::people::db::embed(conn, people, Audience::Public)?;
-            let mut on_duty = vec![];
-            for ((assignment, person), mut response) in pairs.into_iter().zip(embedded) {
-                read_at(&mut response, office_hours.as_ref(), at);
-                on_duty.push(OnDuty {
-                    assignment: DutyResponse::new(assignment, PersonSummary::from(&person)),
-                    person: response,
-                });
-            }
-            // Available by hours: the office's other people.
-            let filter = PersonListQuery {
-                office: Some(office.id.clone()),
-                ..PersonListQuery::default()
-            };
-            let staff = crate::people::db::list_people(
-                conn,
-                &filter,
-                &PageRequest::new(Some(200), None)?,
-                false,
-            )?;
-            let mut staff = crate::people::db::embed(conn, staff.items, Audience::Public)?;
-            for person in &mut staff {
-                read_at(person, office_hours.as_ref(), at);
-            }
-            let on_duty_ids: Vec<&str> = on_duty.iter().map(|d| d.person.id.as_str()).collect();
-            let (available, unavailable): (Vec<_>, Vec<_>) = staff
-                .into_iter()
-                .filter(|p| !on_duty_ids.contains(&p.id.as_str()))
-                .partition(|p| p.available_now == Some(true));
-            // Nobody now: the next assignment's start, or the next person's hours.
-            let next_available_at = if on_duty.is_empty() && available.is_empty() {
-                let next_shift = db::assignments(conn, &office.id, at, None, 1)?
-                    .into_iter()
-                    .map(|a| a.starts_at.and_utc())
-                    .find(|s| *s > at);
-                unavailable
-                    .iter()
-                    .filter_map(|p| p.next_available_at)
-                    .chain(next_shift)
-                    .min()
-            } else {
-                None
-            };
-            let timezone = office.timezone.clone();
-            let local_time = timezone
-                .as_deref()
-                .and_then(|tz| tz.parse::<chrono_tz::Tz>().ok())
-                .map(|tz| at.with_timezone(&tz).to_rfc3339());
-            Ok(OnDutyResponse {
-                office_id: office.id,
-                at,
-                timezone,
-                local_time,
-                duty_line,
-                on_duty,
-                available,
-                next_available_at,
-            })
-        })
-        .await?;
+    let body = pool.run(move |conn| reachable_at(conn, &id, at)).await?;
     // Depends on the clock: never cached.
     Ok(HttpResponse::build(StatusCode::OK)
         .insert_header(("Cache-Control", "no-store"))
         .json(body))
+}
+
+/// Who can be reached at an office at `at` (see `on_duty`); the journalists'
+/// office page shows the same.
+pub fn reachable_at(
+    conn: &mut crate::db::DbConn,
+    id: &str,
+    at: DateTime<Utc>,
+) -> Result<OnDutyResponse, ApiError> {
+    let office = crate::offices::db::find_office(conn, id, false)?;
+    let office_hours = crate::reach::from_text(office.hours.as_deref());
+    let duty_line = match &office.duty_contact_point_id {
+        Some(line) => {
+            crate::contact_points::read::office_point(conn, &office.id, line)?.map(Into::into)
+        }
+        None => None,
+    };
+    // On duty now: assignments covering `at`.
+    let current = db::assignments(conn, &office.id, at, Some(at), 200)?;
+    let pairs = db::with_people(conn, current)?;
+    let people: Vec<_> = pairs.iter().map(|(_, p)| p.clone()).collect();
+    let embedded = crate::people::db::embed(conn, people, Audience::Public)?;
+    let mut on_duty_now = vec![];
+    for ((assignment, person), mut response) in pairs.into_iter().zip(embedded) {
+        // On the rota now: reachable, whatever their usual hours say.
+        response.available_now = Some(true);
+        response.next_available_at = None;
+        on_duty_now.push(OnDuty {
+            assignment: DutyResponse::new(assignment, PersonSummary::from(&person)),
+            person: response,
+        });
+    }
+    // Available by hours: the office's other people.
+    let filter = PersonListQuery {
+        office: Some(office.id.clone()),
+        ..PersonListQuery::default()
+    };
+    let staff =
+        crate::people::db::list_people(conn, &filter, &PageRequest::new(Some(200), None)?, false)?;
+    let mut staff = crate::people::db::embed(conn, staff.items, Audience::Public)?;
+    for person in &mut staff {
+        read_at(person, office_hours.as_ref(), at);
+    }
+    let on_duty_ids: Vec<&str> = on_duty_now.iter().map(|d| d.person.id.as_str()).collect();
+    let (available, unavailable): (Vec<_>, Vec<_>) = staff
+        .into_iter()
+        .filter(|p| !on_duty_ids.contains(&p.id.as_str()))
+        .partition(|p| p.available_now == Some(true));
+    // Nobody now: the next assignment's start, or the next person's hours.
+    let next_available_at = if on_duty_now.is_empty() && available.is_empty() {
+        let next_shift = db::assignments(conn, &office.id, at, None, 1)?
+            .into_iter()
+            .map(|a| a.starts_at.and_utc())
+            .find(|s| *s > at);
+        unavailable
+            .iter()
+            .filter_map(|p| p.next_available_at)
+            .chain(next_shift)
+            .min()
+    } else {
+        None
+    };
+    let timezone = office.timezone.clone();
+    let local_time = timezone
+        .as_deref()
+        .and_then(|tz| tz.parse::<chrono_tz::Tz>().ok())
+        .map(|tz| at.with_timezone(&tz).to_rfc3339());
+    Ok(OnDutyResponse {
+        office_id: office.id,
+        at,
+        timezone,
+        local_time,
+        duty_line,
+        on_duty: on_duty_now,
+        available,
+        next_available_at,
+    })
 }

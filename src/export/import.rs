@@ -25,6 +25,7 @@ use crate::duty::model::DutyAssignment;
 use crate::error::{ApiError, FieldError};
 use crate::offices::model::{Office, OfficeInput};
 use crate::people::model::{Person, PersonInput, Role};
+use crate::people::photo::PhotoRow;
 use crate::releases::model::{Appearance, AppearanceInput};
 use crate::releases::model::{Release, ReleaseInput};
 use crate::search::{self};
@@ -32,6 +33,8 @@ use crate::search::{self};
 /// Rows written per statement (well under both backends' limits on bound
 /// parameters: about 20 columns a row).
 const BATCH: usize = 500;
+/// Photos per write.
+const PHOTO_BATCH: usize = 16;
 
 /// Most rows one array of a document may hold (`maxItems` in the spec).
 pub const MAX_ROWS: usize = 1_000_000;
@@ -45,19 +48,21 @@ enum Member {
     Releases,
     Appearances,
     DutyAssignments,
+    PersonPhotos,
 }
 
-const MEMBERS: [Member; 6] = [
+const MEMBERS: [Member; 7] = [
     Member::Offices,
     Member::People,
     Member::ContactPoints,
     Member::Releases,
     Member::Appearances,
     Member::DutyAssignments,
+    Member::PersonPhotos,
 ];
 
 /// Members a document may leave out: those added after format 2 began.
-const OPTIONAL_MEMBERS: [Member; 1] = [Member::DutyAssignments];
+const OPTIONAL_MEMBERS: [Member; 2] = [Member::DutyAssignments, Member::PersonPhotos];
 
 const FIELDS: &[&str] = &[
     "format",
@@ -68,6 +73,7 @@ const FIELDS: &[&str] = &[
     "releases",
     "appearances",
     "duty_assignments",
+    "person_photos",
 ];
 
 impl Member {
@@ -79,6 +85,7 @@ impl Member {
             Member::Releases => "releases",
             Member::Appearances => "appearances",
             Member::DutyAssignments => "duty_assignments",
+            Member::PersonPhotos => "person_photos",
         }
     }
 
@@ -94,6 +101,7 @@ impl Member {
             Member::ContactPoints => &[Member::Offices, Member::People],
             Member::Appearances => &[Member::People, Member::Releases],
             Member::DutyAssignments => &[Member::Offices, Member::People],
+            Member::PersonPhotos => &[Member::People],
         }
     }
 }
@@ -105,6 +113,7 @@ enum Row {
     Release(Release),
     Appearance(Appearance),
     DutyAssignment(DutyAssignment),
+    PersonPhoto(PhotoRow),
 }
 
 /// What a pass saw besides the rows.
@@ -254,6 +263,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
                 Member::Releases => seq.next_element()?.map(Row::Release),
                 Member::Appearances => seq.next_element()?.map(Row::Appearance),
                 Member::DutyAssignments => seq.next_element()?.map(Row::DutyAssignment),
+                Member::PersonPhotos => seq.next_element()?.map(Row::PersonPhoto),
             };
             let Some(row) = row else { break };
             if let Err(error) = (self.visit)(i, row) {
@@ -390,6 +400,8 @@ struct Listed {
     release_ids: HashSet<String>,
     appearance_ids: HashSet<String>,
     duty_ids: HashSet<String>,
+    /// People with a photo in the document (one each).
+    photo_ids: HashSet<String>,
     /// Each slug (and release url) the document gives, with the row's id
     /// and position: two rows may not share one, nor take one the
     /// database gives another row.
@@ -444,6 +456,7 @@ impl Listed {
                     Row::Release(_) => Member::Releases,
                     Row::Appearance(_) => Member::Appearances,
                     Row::DutyAssignment(_) => Member::DutyAssignments,
+                    Row::PersonPhoto(_) => Member::PersonPhotos,
                 };
                 self.errors.push(FieldError::new(
                     member.name(),
@@ -557,6 +570,15 @@ impl Listed {
                 }
                 (Member::DutyAssignments, d.id, errors)
             }
+            Row::PersonPhoto(photo) => {
+                let errors = crate::people::photo::check_stored(&photo.jpeg)
+                    .map(|problem| FieldError::new("jpeg", "image", problem));
+                (
+                    Member::PersonPhotos,
+                    photo.person_id,
+                    errors.into_iter().collect(),
+                )
+            }
         };
         let at = at(member);
         self.errors.extend(enums);
@@ -568,10 +590,17 @@ impl Listed {
             Member::Releases => &mut self.release_ids,
             Member::Appearances => &mut self.appearance_ids,
             Member::DutyAssignments => &mut self.duty_ids,
+            Member::PersonPhotos => &mut self.photo_ids,
+        };
+        // A photo is keyed by its person.
+        let key = if member == Member::PersonPhotos {
+            "person_id"
+        } else {
+            "id"
         };
         if !ids.insert(id) {
             self.errors.push(FieldError::new(
-                format!("{at}.id"),
+                format!("{at}.{key}"),
                 "duplicate",
                 "the same id twice in the document",
             ));
@@ -816,6 +845,13 @@ impl Known {
                     &mut errors,
                 );
             }
+            Row::PersonPhoto(photo) => self.check_reference(
+                &self.people,
+                Some(&photo.person_id),
+                format!("person_photos[{i}].person_id"),
+                "person",
+                &mut errors,
+            ),
         }
         errors
     }
@@ -875,6 +911,7 @@ struct Writer<'a> {
     contact_points: Vec<ContactPoint>,
     appearances: Vec<Appearance>,
     duty_assignments: Vec<DutyAssignment>,
+    person_photos: Vec<PhotoRow>,
     /// Whose search documents are written last, once their contact points are in.
     people_inserted: Vec<String>,
     people_updated: Vec<String>,
@@ -946,6 +983,10 @@ impl Writer<'_> {
                 self.summary.duty_assignments += 1;
                 self.duty_assignments.push(d);
             }
+            Row::PersonPhoto(photo) => {
+                self.summary.person_photos += 1;
+                self.person_photos.push(photo);
+            }
         }
         self.flush(conn, BATCH)
     }
@@ -957,13 +998,17 @@ impl Writer<'_> {
             self.contact_points.clear();
             self.appearances.clear();
             self.duty_assignments.clear();
+            self.person_photos.clear();
             return Ok(());
         }
         let at_least = at_least.max(1);
         // Contact points and appearances point at people: those go first.
+        // Photos (some 50 KB each) are written a few at a time.
+        let photos_due = self.person_photos.len() >= at_least.min(PHOTO_BATCH);
         let dependents_due = self.contact_points.len() >= at_least
             || self.appearances.len() >= at_least
-            || self.duty_assignments.len() >= at_least;
+            || self.duty_assignments.len() >= at_least
+            || photos_due;
         if self.people.len() >= at_least || (dependents_due && !self.people.is_empty()) {
             let (inserted, updated) = crate::people::db::import_rows(
                 conn,
@@ -1027,6 +1072,14 @@ impl Writer<'_> {
             let rows = std::mem::take(&mut self.duty_assignments);
             crate::duty::db::import_rows(conn, &self.stamp, rows)?;
         }
+        if photos_due {
+            let rows = std::mem::take(&mut self.person_photos);
+            let changed = crate::people::photo::import_rows(conn, &self.stamp, rows)?;
+            // Over existing data a new photo changes its person.
+            if !self.stamp.into_empty {
+                self.touched_people.extend(changed);
+            }
+        }
         Ok(())
     }
 }
@@ -1079,6 +1132,7 @@ fn write_all(
         contact_points: vec![],
         appearances: vec![],
         duty_assignments: vec![],
+        person_photos: vec![],
         people_inserted: vec![],
         people_updated: vec![],
         stamp: crate::batch::Stamp {

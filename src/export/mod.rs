@@ -16,11 +16,14 @@ use utoipa::ToSchema;
 
 use crate::contact_points::model::ContactPoint;
 use crate::db::DbConn;
-use crate::db::schema::{appearances, contact_points, duty_assignments, offices, people, releases};
+use crate::db::schema::{
+    appearances, contact_points, duty_assignments, offices, people, person_photos, releases,
+};
 use crate::duty::model::DutyAssignment;
 use crate::error::ApiError;
 use crate::offices::model::Office;
 use crate::people::model::Person;
+use crate::people::photo::PhotoRow;
 use crate::releases::model::Appearance;
 use crate::releases::model::Release;
 
@@ -56,6 +59,11 @@ pub struct ExportDocument {
     #[serde(default)]
     #[schema(value_type = Vec<Object>, max_items = 1000000)]
     pub duty_assignments: Vec<crate::duty::model::DutyAssignment>,
+    /// People's photos as stored (400 px square JPEGs, base64), by person
+    /// (documents written before photos existed have none).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>, max_items = 1000000)]
+    pub person_photos: Vec<PhotoRow>,
 }
 
 /// What an import did.
@@ -67,6 +75,7 @@ pub struct ImportSummary {
     pub releases: usize,
     pub appearances: usize,
     pub duty_assignments: usize,
+    pub person_photos: usize,
 }
 
 pub fn export(conn: &mut DbConn) -> QueryResult<ExportDocument> {
@@ -97,23 +106,32 @@ pub fn export(conn: &mut DbConn) -> QueryResult<ExportDocument> {
             .order(duty_assignments::id)
             .select(crate::duty::model::DutyAssignment::as_select())
             .load(conn)?,
+        person_photos: person_photos::table
+            .order(person_photos::person_id)
+            .select(PhotoRow::as_select())
+            .load(conn)?,
     })
 }
 
-/// Rows per query while streaming an export: memory stays bounded.
+/// Rows per query while streaming an export: memory stays bounded (photos,
+/// some 50 KB each, come a few at a time).
 const EXPORT_CHUNK: i64 = 2000;
+const PHOTO_CHUNK: i64 = 32;
 
 /// One table as the `"name": [ … ]` member of the pretty document.
 macro_rules! write_table {
-    ($conn:expr, $out:expr, $name:literal, $table:ident, $row:ty, $last:expr) => {{
+    ($conn:expr, $out:expr, $name:literal, $table:ident, $row:ty, $last:expr) => {
+        write_table!($conn, $out, $name, $table, $row, id, EXPORT_CHUNK, $last)
+    };
+    ($conn:expr, $out:expr, $name:literal, $table:ident, $row:ty, $key:ident, $chunk:expr, $last:expr) => {{
         write!($out, "  \"{}\": [", $name)?;
         let mut after = String::new();
         let mut first = true;
         loop {
             let rows: Vec<$row> = $table::table
-                .filter($table::id.gt(&after))
-                .order($table::id)
-                .limit(EXPORT_CHUNK)
+                .filter($table::$key.gt(&after))
+                .order($table::$key)
+                .limit($chunk)
                 .select(<$row>::as_select())
                 .load($conn)?;
             for row in &rows {
@@ -128,7 +146,7 @@ macro_rules! write_table {
                 }
             }
             match rows.last() {
-                Some(last) if rows.len() as i64 == EXPORT_CHUNK => after = last.id.clone(),
+                Some(last) if rows.len() as i64 == $chunk => after = last.$key.clone(),
                 _ => break,
             }
         }
@@ -163,6 +181,16 @@ pub fn export_to(conn: &mut DbConn, out: &mut impl std::io::Write) -> Result<(),
             "duty_assignments",
             duty_assignments,
             DutyAssignment,
+            false
+        );
+        write_table!(
+            conn,
+            out,
+            "person_photos",
+            person_photos,
+            PhotoRow,
+            person_id,
+            PHOTO_CHUNK,
             true
         );
         out.write_all(b"}\n")?;

@@ -36,6 +36,8 @@ pub const HEADER: &[&str] = &[
     "pronouns",
     "social_profiles",
     "updated_at",
+    // Columns added later go last, so that positions others rely on stay.
+    "hours",
 ];
 
 /// The people as CSV, header first.
@@ -76,6 +78,13 @@ pub fn people(people: &[PersonResponse]) -> String {
                 .collect::<Vec<_>>()
                 .join("; "),
             p.updated_at.to_rfc3339(),
+            // The hours they are reached in (their own, or their office's),
+            // in the office's zone.
+            p.hours
+                .as_ref()
+                .or(office.and_then(|o| o.hours.as_ref()))
+                .map(|h| h.weekly_summary())
+                .unwrap_or_default(),
         ];
         let _ = writer.write_record(row.iter().map(|c| inert(c)));
     }

@@ -349,12 +349,16 @@ pub struct OfficeSummary {
     /// The office's hours, for people who have none of their own (not shown).
     #[serde(skip)]
     pub hours: Option<Hours>,
+    /// The office's duty line, read by `people::db::embed` (not shown).
+    #[serde(skip)]
+    pub duty_contact_point_id: Option<String>,
 }
 
 impl From<&Office> for OfficeSummary {
     fn from(o: &Office) -> Self {
         Self {
             hours: crate::reach::from_text(o.hours.as_deref()),
+            duty_contact_point_id: o.duty_contact_point_id.clone(),
             id: o.id.clone(),
             slug: o.slug.clone(),
             name: o.name.clone(),

@@ -215,20 +215,6 @@ pub fn list_people(
         .map(|(p, _)| p))
 }
 
-/// Every person of these ids who has a photo, with its digest.
-fn photo_etags(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, String>> {
-    use crate::db::schema::person_photos;
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(person_photos::table
-        .filter(person_photos::person_id.eq_any(ids))
-        .select((person_photos::person_id, person_photos::etag))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect())
-}
-
 /// Responses for these people, with their offices and visible contact points
 /// loaded in two queries for the whole set.
 pub fn embed(
@@ -244,7 +230,6 @@ pub fn embed(
             .iter()
             .map(|o| (o.id.clone(), OfficeSummary::from(o)))
             .collect();
-    let photos = photo_etags(conn, &ids)?;
     let mut contacts: HashMap<String, Vec<ContactPointResponse>> = HashMap::new();
     for cp in for_people(conn, &ids, audience)? {
         let owner = cp.person_id.clone().unwrap_or_default();
@@ -258,6 +243,11 @@ pub fn embed(
         .filter_map(|p| p.office_id.clone())
         .collect();
     let press_lines = crate::contact_points::read::press_lines(conn, &lines_needed)?;
+    let duty_line_ids: Vec<(String, String)> = offices
+        .values()
+        .filter_map(|o| Some((o.id.clone(), o.duty_contact_point_id.clone()?)))
+        .collect();
+    let duty_lines = crate::contact_points::read::duty_lines(conn, &duty_line_ids)?;
     Ok(people
         .into_iter()
         .map(|p| {
@@ -271,11 +261,19 @@ pub fn embed(
                 .and_then(|id| press_lines.get(id))
                 .cloned()
                 .map(ContactPointResponse::from);
-            let photo_url = photos
-                .get(&p.id)
+            let photo_url = p
+                .photo_etag
+                .as_deref()
                 .map(|etag| super::model::photo_url(&p.id, etag));
+            let duty_line = p
+                .office_id
+                .as_ref()
+                .and_then(|id| duty_lines.get(id))
+                .cloned()
+                .map(ContactPointResponse::from);
             let mut response = PersonResponse::new(p, office, cps);
             response.office_press_line = press_line;
+            response.office_duty_line = duty_line;
             response.photo_url = photo_url;
             response
         })
@@ -343,6 +341,7 @@ pub fn insert_in_transaction(
     // The search module writes the document and its keys.
     let person = Person {
         last_seen_in_release_at: None,
+        photo_etag: None,
         hours: input
             .hours
             .as_ref()
@@ -489,6 +488,29 @@ pub fn archive_person(
 /// One of the person's contact points changed: the person's version,
 /// `updated_at` and search document follow (their ETag and the change
 /// feed see it).
+/// A new photo (its digest) or none: the person's version moves, as the
+/// person's `photo_url` changes with it. Only `people::photo` calls this.
+pub fn photo_changed(
+    conn: &mut DbConn,
+    person_id: &str,
+    photo_etag: Option<&str>,
+) -> QueryResult<()> {
+    photo_digest_written(conn, person_id, photo_etag)?;
+    touch(conn, person_id)
+}
+
+/// The photo digest alone, for import (which moves versions itself).
+pub fn photo_digest_written(
+    conn: &mut DbConn,
+    person_id: &str,
+    photo_etag: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(person_id))
+        .set(people::photo_etag.eq(photo_etag))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
     diesel::update(people::table.find(person_id))
         .set((

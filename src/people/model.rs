@@ -67,6 +67,11 @@ pub struct Person {
     /// Stored as JSON text; exported as the object (`reach::Hours`).
     #[serde(with = "crate::reach::json_text", default)]
     pub hours: Option<String>,
+    /// The photo's digest, written only by `people::photo` (never by an
+    /// update of the person, hence `skip_update`); exported with the photo.
+    #[serde(skip, default)]
+    #[diesel(skip_update)]
+    pub photo_etag: Option<String>,
 }
 
 /// A list kept in a text column as JSON (`["en","es"]`), written out as a
@@ -413,6 +418,9 @@ pub struct PersonResponse {
     /// Shown when the person has no phone of their own: their office's
     /// public press line (its primary public phone), to call instead.
     pub office_press_line: Option<ContactPointResponse>,
+    /// Their office's duty line (a press line that is always answered),
+    /// when it has one: whom to call when they cannot be reached.
+    pub office_duty_line: Option<ContactPointResponse>,
     /// Their photo (a 400 px square JPEG), when they have one; the address
     /// changes with the photo.
     pub photo_url: Option<String>,
@@ -461,6 +469,7 @@ impl PersonResponse {
             bio: p.bio,
             contact_points,
             office_press_line: None,
+            office_duty_line: None,
             photo_url: None,
             last_seen_in_release_at: p.last_seen_in_release_at.map(|t| t.and_utc()),
             created_at: p.created_at.and_utc(),

@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, put, web};
 use diesel::prelude::*;
 use futures_util::StreamExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::audit::Actor;
@@ -58,6 +58,113 @@ pub struct PhotoResponse {
     pub url: String,
     /// A strong validator of the stored JPEG.
     pub etag: String,
+}
+
+/// A stored photo as the export document carries it: the JPEG itself, in
+/// base64 (its digest is derived again on import).
+#[derive(Debug, Clone, Serialize, Deserialize, Queryable, Selectable)]
+#[diesel(table_name = person_photos)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoRow {
+    pub person_id: String,
+    #[serde(with = "base64_bytes")]
+    pub jpeg: Vec<u8>,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// The largest stored photo an import accepts: a 400 px JPEG at quality 85
+/// is far smaller.
+pub const MAX_STORED_BYTES: usize = 1024 * 1024;
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The digest a stored JPEG is served under.
+fn digest(jpeg: &[u8]) -> String {
+    crate::text::sha256_hex(jpeg)[..16].to_string()
+}
+
+/// Whether an imported photo is what `process` stores: a JPEG of 400 px a
+/// side that decodes, within `MAX_STORED_BYTES`. Gives the problem, if any.
+pub fn check_stored(jpeg: &[u8]) -> Option<&'static str> {
+    if jpeg.len() > MAX_STORED_BYTES {
+        return Some("a stored photo is at most 1 MiB");
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(jpeg), image::ImageFormat::Jpeg);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(SIDE);
+    limits.max_image_height = Some(SIDE);
+    reader.limits(limits);
+    match reader.decode() {
+        Ok(image) if image.width() == SIDE && image.height() == SIDE => None,
+        _ => Some("must be a 400 px square JPEG, as pressdir stores photos"),
+    }
+}
+
+/// Import's write path for photos (rows checked by `check_stored`): a photo
+/// that differs from the stored one replaces it, and the person's photo
+/// digest follows. Gives the people whose photo changed.
+pub fn import_rows(
+    conn: &mut DbConn,
+    stamp: &crate::batch::Stamp,
+    rows: Vec<PhotoRow>,
+) -> Result<Vec<String>, ApiError> {
+    let ids: Vec<&String> = rows.iter().map(|r| &r.person_id).collect();
+    let stored: std::collections::HashMap<String, String> = person_photos::table
+        .filter(person_photos::person_id.eq_any(&ids))
+        .select((person_photos::person_id, person_photos::etag))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut changed = vec![];
+    for row in rows {
+        let etag = digest(&row.jpeg);
+        if stored.get(&row.person_id) == Some(&etag) {
+            continue;
+        }
+        diesel::delete(person_photos::table.find(&row.person_id)).execute(conn)?;
+        diesel::insert_into(person_photos::table)
+            .values((
+                person_photos::person_id.eq(&row.person_id),
+                person_photos::jpeg.eq(&row.jpeg),
+                person_photos::etag.eq(&etag),
+                person_photos::updated_at.eq(row.updated_at),
+            ))
+            .execute(conn)?;
+        // Into an empty database the person's version already counts the
+        // photo; over existing data the import touches the person after.
+        super::db::photo_digest_written(conn, &row.person_id, Some(&etag))?;
+        if !stamp.into_empty {
+            crate::audit::record(
+                conn,
+                stamp.actor,
+                "update",
+                "person_photo",
+                &row.person_id,
+                None::<&PhotoResponse>,
+                Some(&PhotoResponse {
+                    url: super::model::photo_url(&row.person_id, &etag),
+                    etag: etag.clone(),
+                }),
+            )?;
+        }
+        changed.push(row.person_id);
+    }
+    Ok(changed)
 }
 
 fn not_an_image(detail: &str) -> ApiError {
@@ -111,7 +218,7 @@ fn store(
 ) -> Result<PhotoResponse, ApiError> {
     write_transaction(conn, |conn| {
         let person = super::db::find_person(conn, key, false)?;
-        let etag = crate::text::sha256_hex(&jpeg)[..16].to_string();
+        let etag = digest(&jpeg);
         let at = now();
         diesel::delete(person_photos::table.find(&person.id)).execute(conn)?;
         diesel::insert_into(person_photos::table)
@@ -122,7 +229,7 @@ fn store(
                 person_photos::updated_at.eq(at),
             ))
             .execute(conn)?;
-        super::db::touch(conn, &person.id)?;
+        super::db::photo_changed(conn, &person.id, Some(&etag))?;
         crate::audit::record(
             conn,
             actor,
@@ -268,7 +375,7 @@ pub async fn delete_photo(
             if removed == 0 {
                 return Err(ApiError::not_found("photo of person", &id));
             }
-            super::db::touch(conn, &person.id)?;
+            super::db::photo_changed(conn, &person.id, None)?;
             crate::audit::record(
                 conn,
                 &actor,

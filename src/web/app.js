@@ -47,19 +47,62 @@
 
   const kinds = { phone: "Phone", mobile: "Mobile", email: "Email", fax: "Fax" };
 
-  function card(p) {
-    const li = el("li", { class: "person" },
-      el("h3", null, el("a", { href: "/people/" + p.slug }, p.full_name)));
-    if (p.job_title) li.append(el("p", { class: "title" }, p.job_title));
-    if (p.office) li.append(officeLine(p.office));
-    if (p.contact_points.length) {
-      li.append(el("ul", { class: "contacts" }, ...p.contact_points.map((cp) =>
-        el("li", null, el("a", { href: cp.uri }, cp.display), " ",
-          el("span", { class: "label" }, cp.label || kinds[cp.kind] || cp.kind)))));
+  function contactList(points, cls, label) {
+    return el("ul", { class: "contacts" + (cls ? " " + cls : "") }, ...points.map((cp) =>
+      el("li", null, el("a", { href: cp.uri }, cp.display), " ",
+        el("span", { class: "label" }, label || cp.label || kinds[cp.kind] || cp.kind))));
+  }
+
+  // "08:00", or "Mon 08:00" when not today in the office's zone, as the server writes it.
+  function clock(then, tz) {
+    const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(d);
+    const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: tz };
+    if (day(then) !== day(new Date())) opts.weekday = "short";
+    return new Intl.DateTimeFormat("en-GB", opts).format(then).replace(",", "");
+  }
+
+  function wait(then) {
+    const minutes = Math.max(0, Math.floor((then - Date.now()) / 60000));
+    if (minutes < 60) return "in " + minutes + " min";
+    if (minutes < 2880) return "in " + Math.floor((minutes + 30) / 60) + " h";
+    return "in " + Math.floor((minutes + 720) / 1440) + " days";
+  }
+
+  function reachLine(p) {
+    if (p.available_now === true) return el("p", { class: "reach now" }, "Available now");
+    if (p.available_now !== false) return null;
+    if (!p.next_available_at) return el("p", { class: "reach later" }, "Not available (no hours ahead)");
+    const then = new Date(p.next_available_at);
+    let text;
+    try { text = clock(then, (p.office && p.office.timezone) || "UTC"); } catch (e) { text = clock(then, "UTC"); }
+    return el("p", { class: "reach later" }, "Next available ",
+      el("time", { datetime: p.next_available_at }, text), " local time (" + wait(then) + ")");
+  }
+
+  function portrait(p) {
+    if (p.photo_url) {
+      return el("img", { class: "photo", src: p.photo_url, loading: "lazy", decoding: "async",
+        width: "64", height: "64", alt: "Photo of " + p.full_name });
     }
-    li.append(el("a", { class: "vcard", href: "/api/v1/people/" + p.id + "/vcard", download: "" },
+    const letters = p.full_name.split(/\s+/).map((w) => (w.match(/\p{L}/u) || [""])[0])
+      .filter(Boolean).slice(0, 2).join("").toUpperCase();
+    return el("span", { class: "photo initials", "aria-hidden": "true" }, letters);
+  }
+
+  function card(p) {
+    const name = el("a", { href: "/people/" + p.slug }, p.full_name);
+    if (p.pronouns) name.append(" ", el("span", { class: "pronouns" }, "(" + p.pronouns + ")"));
+    const who = el("div", { class: "who" }, el("h3", null, name));
+    if (p.job_title) who.append(el("p", { class: "title" }, p.job_title));
+    if (p.office) who.append(officeLine(p.office));
+    who.append(reachLine(p) || "");
+    if (p.office_duty_line) who.append(contactList([p.office_duty_line], "duty", "Duty press line, always answered"));
+    if (p.contact_points.length) who.append(contactList(p.contact_points));
+    const pressLine = p.office_press_line;
+    if (pressLine && (!p.office_duty_line || p.office_duty_line.id !== pressLine.id)) who.append(contactList([pressLine], "press", "Office press line"));
+    who.append(el("a", { class: "vcard", href: "/api/v1/people/" + p.id + "/vcard", download: "" },
       "Add to contacts (vCard)"));
-    return li;
+    return el("li", { class: "person" }, portrait(p), who);
   }
 
   let timer = 0;

@@ -8,16 +8,19 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
 use crate::contact_points::model::{ContactKind, ContactPointResponse};
 use crate::contact_points::read::Audience;
+use crate::duty::model::OnDutyResponse;
 use crate::error::ApiError;
 use crate::http::ReadPool;
 use crate::offices::model::{OfficeResponse, OfficeSummary};
 use crate::paging::PageRequest;
 use crate::people::model::{PersonListQuery, PersonResponse, Role};
+use crate::reach::Hours;
 
 /// Results shown for a search, as the script shows them.
 const RESULTS: u32 = 20;
@@ -182,6 +185,86 @@ fn contacts(points: &[ContactPointResponse]) -> Markup {
     }
 }
 
+/// A line of its own for a press line that is not the person's.
+fn press_line(cp: &ContactPointResponse, label: &str, class: &str) -> Markup {
+    html! {
+        ul.contacts.(class) {
+            li {
+                a href=(cp.uri) { (cp.display) }
+                " "
+                span.label { (label) }
+            }
+        }
+    }
+}
+
+/// `in 45 min`, `in 6 h`, `in 3 days`: how long until `then`.
+fn wait(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let minutes = (then - now).num_minutes().max(0);
+    match minutes {
+        0..=59 => format!("in {minutes} min"),
+        // Rounded to the nearest hour under two days.
+        60..=2879 => format!("in {} h", (minutes + 30) / 60),
+        _ => format!("in {} days", (minutes + 720) / 1440),
+    }
+}
+
+/// When `then` is, in the office's zone: `08:00`, or `Mon 08:00` when it
+/// is not today there.
+fn local_clock(now: DateTime<Utc>, then: DateTime<Utc>, timezone: Option<&str>) -> String {
+    let tz: chrono_tz::Tz = timezone
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let (now, then) = (now.with_timezone(&tz), then.with_timezone(&tz));
+    if now.date_naive() == then.date_naive() {
+        then.format("%H:%M").to_string()
+    } else {
+        then.format("%a %H:%M").to_string()
+    }
+}
+
+/// "Available now", or when next; nothing when their hours are unknown.
+/// `app.js` writes the same.
+fn reach_line(
+    available_now: Option<bool>,
+    next: Option<DateTime<Utc>>,
+    timezone: Option<&str>,
+) -> Markup {
+    let now = Utc::now();
+    html! {
+        @match (available_now, next) {
+            (Some(true), _) => p.reach.now { "Available now" },
+            (Some(false), Some(next)) => p.reach.later {
+                "Next available "
+                time datetime=(next.to_rfc3339()) { (local_clock(now, next, timezone)) }
+                " local time (" (wait(now, next)) ")"
+            },
+            (Some(false), None) => p.reach.later { "Not available (no hours ahead)" },
+            (None, _) => {},
+        }
+    }
+}
+
+/// A photo, lazy-loaded, or the initials in its place.
+fn portrait(person: &PersonResponse) -> Markup {
+    html! {
+        @if let Some(url) = &person.photo_url {
+            img.photo src=(url) loading="lazy" decoding="async" width="64" height="64"
+                alt={ "Photo of " (person.full_name) };
+        } @else {
+            span.photo.initials aria-hidden="true" { (initials(&person.full_name)) }
+        }
+    }
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphabetic()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 fn kind_label(kind: ContactKind) -> &'static str {
     match kind {
         ContactKind::Phone => "Phone",
@@ -191,15 +274,44 @@ fn kind_label(kind: ContactKind) -> &'static str {
     }
 }
 
+const DUTY_LABEL: &str = "Duty press line, always answered";
+const PRESS_LINE_LABEL: &str = "Office press line";
+
+/// How to reach a person: the office's duty line first, when it has one,
+/// then their own contacts, then the office's press line when they have no
+/// phone.
+fn reach_person(person: &PersonResponse) -> Markup {
+    let timezone = person.office.as_ref().and_then(|o| o.timezone.as_deref());
+    html! {
+        (reach_line(person.available_now, person.next_available_at, timezone))
+        @if let Some(line) = &person.office_duty_line { (press_line(line, DUTY_LABEL, "duty")) }
+        (contacts(&person.contact_points))
+        // The press line, unless it is the duty line shown above.
+        @if let Some(line) = person.office_press_line.as_ref().filter(|l| person.office_duty_line.as_ref().is_none_or(|d| d.id != l.id)) {
+            (press_line(line, PRESS_LINE_LABEL, "press"))
+        }
+    }
+}
+
+fn name_heading(person: &PersonResponse) -> Markup {
+    html! {
+        (person.full_name)
+        @if let Some(pronouns) = &person.pronouns { " " span.pronouns { "(" (pronouns) ")" } }
+    }
+}
+
 /// One person in a result list; `app.js` builds the same markup.
 fn person_card(person: &PersonResponse) -> Markup {
     html! {
         li.person {
-            h3 { a href={ "/people/" (person.slug) } { (person.full_name) } }
-            @if let Some(title) = &person.job_title { p.title { (title) } }
-            @if let Some(office) = &person.office { (office_line(office)) }
-            (contacts(&person.contact_points))
-            a.vcard href={ "/api/v1/people/" (person.id) "/vcard" } download { "Add to contacts (vCard)" }
+            (portrait(person))
+            div.who {
+                h3 { a href={ "/people/" (person.slug) } { (name_heading(person)) } }
+                @if let Some(title) = &person.job_title { p.title { (title) } }
+                @if let Some(office) = &person.office { (office_line(office)) }
+                (reach_person(person))
+                a.vcard href={ "/api/v1/people/" (person.id) "/vcard" } download { "Add to contacts (vCard)" }
+            }
         }
     }
 }
@@ -346,10 +458,22 @@ async fn person_page(
         &person.full_name,
         html! {
             article.person {
-                h1 { (person.full_name) }
+                (portrait(&person))
+                h1 { (name_heading(&person)) }
                 @if let Some(title) = &person.job_title { p.title { (title) } }
                 @if let Some(office) = &person.office { (office_line(office)) }
-                (contacts(&person.contact_points))
+                (reach_person(&person))
+                @if let Some(hours) = person.hours.as_ref().or(person.office.as_ref().and_then(|o| o.hours.as_ref())) {
+                    (hours_lines(hours, person.office.as_ref().and_then(|o| o.timezone.as_deref())))
+                }
+                @if !person.social_profiles.is_empty() {
+                    p.profiles {
+                        @for (i, profile) in person.social_profiles.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            a href=(profile.url) rel="me nofollow" { (profile.service) }
+                        }
+                    }
+                }
                 @if !person.languages.is_empty() { p { "Languages: " (person.languages.join(", ")) } }
                 @if !person.topics.is_empty() { p { "Topics: " (person.topics.join(", ")) } }
                 @if let Some(bio) = &person.bio { p.bio { (bio) } }
@@ -374,6 +498,34 @@ async fn person_page(
     )))
 }
 
+/// Weekly hours in a line, and the days off still ahead.
+fn hours_lines(hours: &Hours, timezone: Option<&str>) -> Markup {
+    let today = timezone
+        .and_then(|t| t.parse::<chrono_tz::Tz>().ok())
+        .map(|tz| Utc::now().with_timezone(&tz).date_naive())
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let summary = hours.weekly_summary();
+    html! {
+        p.hours {
+            "Hours: "
+            @if summary.is_empty() { "none listed" } @else { (summary) }
+            @if let Some(tz) = timezone { " (" (tz) ")" }
+        }
+        @let ahead: Vec<_> = hours.exceptions.iter().filter(|e| e.to >= today).take(5).collect();
+        @if !ahead.is_empty() {
+            ul.closed {
+                @for e in ahead {
+                    li {
+                        "Not available " (e.from.format("%-d %b"))
+                        @if e.to != e.from { " to " (e.to.format("%-d %b %Y")) } @else { (e.from.format(" %Y")) }
+                        @if let Some(note) = &e.note { ": " (note) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn role_label(role: Role) -> &'static str {
     match role {
         Role::Quoted => "Quoted",
@@ -395,10 +547,11 @@ async fn office_page(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageFailure> {
     let key = id.into_inner();
-    let (office, points, people): (OfficeResponse, _, Vec<PersonResponse>) = pool
-        .run(move |conn| {
+    let (office, points, people, now): (OfficeResponse, _, Vec<PersonResponse>, OnDutyResponse) =
+        pool.run(move |conn| {
             let (office, points) =
                 crate::offices::handlers::office_with_points(conn, &key, Audience::Public)?;
+            let now = crate::duty::handlers::reachable_at(conn, &office.id, Utc::now())?;
             let filter = PersonListQuery {
                 office: Some(office.id.clone()),
                 ..Default::default()
@@ -406,7 +559,7 @@ async fn office_page(
             let page = PageRequest::largest();
             let people = crate::people::db::list_people(conn, &filter, &page, false)?;
             let people = crate::people::db::embed(conn, people.items, Audience::Public)?;
-            Ok((office, points, people))
+            Ok((office, points, people, now))
         })
         .await
         .map_err(|error| PageFailure::new(&org, error))?;
@@ -421,10 +574,41 @@ async fn office_page(
                     @if !where_.is_empty() { (where_) }
                     @if let Some(tz) = &office.timezone { " · " (local_time(tz)) }
                 }
+                @if let Some(line) = &now.duty_line { (press_line(line, DUTY_LABEL, "duty")) }
+                (reach_line(office.available_now, office.next_available_at, office.timezone.as_deref()))
+                @if let Some(hours) = &office.hours { (hours_lines(hours, office.timezone.as_deref())) }
                 @if let Some(address) = &office.address { p { (address) } }
                 @if let Some(site) = &office.website { p { a href=(site) { (site) } } }
-                (contacts(&points))
+                // The duty line is shown above, once.
+                @let others: Vec<_> = points.iter().filter(|cp| now.duty_line.as_ref().is_none_or(|d| d.id != cp.id)).cloned().collect();
+                (contacts(&others))
                 a.vcard href={ "/api/v1/offices/" (office.id) "/vcard" } download { "Add to contacts (vCard)" }
+            }
+            section #now {
+                h2 { "Who can I reach now?" }
+                @if !now.on_duty.is_empty() {
+                    h3 { "On duty" }
+                    ul.results {
+                        @for duty in &now.on_duty {
+                            (person_card(&duty.person))
+                        }
+                    }
+                }
+                @if !now.available.is_empty() {
+                    h3 { "Available by their hours" }
+                    ul.results { @for person in &now.available { (person_card(person)) } }
+                }
+                @if now.on_duty.is_empty() && now.available.is_empty() {
+                    p.nobody {
+                        "Nobody is on duty or within their hours now."
+                        @if let Some(next) = now.next_available_at {
+                            " Next: "
+                            time datetime=(next.to_rfc3339()) { (local_clock(now.at, next, office.timezone.as_deref())) }
+                            " local time (" (wait(now.at, next)) ")."
+                        }
+                        @if now.duty_line.is_some() { " The duty press line above is always answered." }
+                    }
+                }
             }
             section {
                 h2 { "People" }

@@ -57,6 +57,14 @@ async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
         )
         .await;
     assert_eq!(patched.status(), 200);
+    let photo = crate::photo::put(
+        &source,
+        "image/png",
+        crate::photo::encoded(500, 300, image::ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(photo.status(), 200);
+    let photo_url = source.get_json("/api/v1/people/jorge-gallo").await["photo_url"].clone();
     source.create("/api/v1/releases/ingest", json!({"text": "IOM Opens Office in Lima\nLima – IOM opened a new office in Lima today to support migrants from the region.\n“We are here,” said Rosa Quispe, IOM Peru Chief of Mission."})).await;
     let document = export(&source).await;
 
@@ -67,7 +75,19 @@ async fn export_then_import_into_an_empty_directory_gives_the_same_document() {
     let summary: Value = imported.json().await.unwrap();
     assert_eq!(summary["people"], 5);
     assert_eq!(summary["duty_assignments"], 1, "the rota travels too");
+    assert_eq!(summary["person_photos"], 1, "and the photos");
     assert_eq!(export(&target).await, document, "byte for byte");
+    let jorge = target.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(
+        jorge["photo_url"], photo_url,
+        "the same photo, the same address"
+    );
+    let served = |app: &TestApp| {
+        let url = app.url(photo_url.as_str().unwrap());
+        let client = app.public.clone();
+        async move { client.get(url).send().await.unwrap().bytes().await.unwrap() }
+    };
+    assert_eq!(served(&target).await, served(&source).await);
     let found = target.get_json("/api/v1/people?q=dalloglio").await;
     assert_eq!(
         found["items"][0]["slug"], "luca-dalloglio",

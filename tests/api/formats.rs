@@ -306,16 +306,7 @@ async fn pronouns_and_social_profiles_in_every_format() {
             "https://bsky.app/profile/jgallo.example"
         ])
     );
-    let csv_text = app
-        .public
-        .get(app.url("/api/v1/people?q=gallo"))
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv_text = app.get_as("/api/v1/people?q=gallo", "text/csv").await;
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let header = reader.headers().unwrap().clone();
     let row = reader.records().next().unwrap().unwrap();

@@ -149,6 +149,41 @@ pub fn client_with(token: &str) -> Client {
 }
 
 impl TestApp {
+    /// The whole directory, as an admin exports it.
+    pub async fn export_document(&self) -> Value {
+        let response = self
+            .client
+            .get(self.url("/api/v1/export"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn import_document(&self, document: &Value) -> Response {
+        self.client
+            .post(self.url("/api/v1/import"))
+            .header("content-type", "application/json")
+            .body(document.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A public GET with an `Accept` header, as text.
+    pub async fn get_as(&self, path: &str, accept: &str) -> String {
+        self.public
+            .get(self.url(path))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

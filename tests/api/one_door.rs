@@ -7,26 +7,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-async fn export_document(app: &TestApp) -> Value {
-    let response = app
-        .client
-        .get(app.url("/api/v1/export"))
-        .send()
-        .await
-        .unwrap();
-    response.json().await.unwrap()
-}
-
-async fn import_document(app: &TestApp, document: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/import"))
-        .header("content-type", "application/json")
-        .body(document.to_string())
-        .send()
-        .await
-        .unwrap()
-}
-
 /// What a person looked like before a change.
 struct Before {
     version: i64,
@@ -205,7 +185,7 @@ async fn a_change_through_import_keeps_every_rule_and_an_identical_row_is_untouc
         &json!({"job_title": "Walrus Officer"}),
     )
     .await;
-    let mut document = export_document(&app).await;
+    let mut document = app.export_document().await;
     for person in document["people"].as_array_mut().unwrap() {
         if person["slug"] == "jorge-gallo" {
             person["job_title"] = json!("Okapi Officer");
@@ -214,7 +194,7 @@ async fn a_change_through_import_keeps_every_rule_and_an_identical_row_is_untouc
     let was = before(&app, "jorge-gallo").await;
     let untouched = before(&app, "liz-lizama").await;
 
-    let response = import_document(&app, &document).await;
+    let response = app.import_document(&document).await;
 
     assert_eq!(response.status(), 200);
     assert_changed(&app, "jorge-gallo", &was, "okapi", Some("walrus")).await;
@@ -348,7 +328,7 @@ async fn renaming_an_office_changes_what_its_releases_are_found_by() {
 #[tokio::test]
 async fn an_import_that_changes_parts_changes_their_owners() {
     let app = spawn_app().await;
-    let mut document = export_document(&app).await;
+    let mut document = app.export_document().await;
     let jorge = app.get_json("/api/v1/people/jorge-gallo").await;
     let liz = app.get_json("/api/v1/people/liz-lizama").await;
     let release = app.get_json("/api/v1/releases").await["items"][0].clone();
@@ -360,7 +340,7 @@ async fn an_import_that_changes_parts_changes_their_owners() {
     }
     document["appearances"][0]["quote"] = json!("A quote changed by an import.");
 
-    let response = import_document(&app, &document).await;
+    let response = app.import_document(&document).await;
 
     assert_eq!(response.status(), 200);
     let jorge_after = app.get_json("/api/v1/people/jorge-gallo").await;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::helpers::{assert_problem, failing_fields, spawn_app};
 
-fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+pub fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });
@@ -32,7 +32,7 @@ fn jpeg_with_gps() -> Vec<u8> {
     out
 }
 
-async fn put(
+pub async fn put(
     app: &crate::helpers::TestApp,
     content_type: &str,
     body: Vec<u8>,
@@ -169,5 +169,45 @@ async fn what_is_not_a_small_enough_image_is_refused_and_nothing_is_stored() {
         app.get_json("/api/v1/people/jorge-gallo").await["photo_url"],
         Value::Null,
         "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn an_import_refuses_photos_that_are_not_stored_photos_or_have_no_person() {
+    use base64::Engine as _;
+    let app = spawn_app().await;
+    let mut document = app.export_document().await;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let stored = encoded(400, 400, image::ImageFormat::Jpeg);
+    let person = document["people"][0]["id"].clone();
+    document["person_photos"] = serde_json::json!([
+        {"person_id": person, "jpeg": b64(&encoded(400, 400, image::ImageFormat::Png)), "updated_at": "2026-11-30T12:00:00"},
+        {"person_id": person, "jpeg": b64(&encoded(800, 800, image::ImageFormat::Jpeg)), "updated_at": "2026-11-30T12:00:00"},
+        {"person_id": "no-such-person", "jpeg": b64(&stored), "updated_at": "2026-11-30T12:00:00"},
+        {"person_id": person, "jpeg": b64(b"GIF89a"), "updated_at": "2026-11-30T12:00:00"},
+    ]);
+    let before = app.get_json("/api/v1/people/jorge-gallo").await;
+    let response = app.import_document(&document).await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    let fields = failing_fields(&problem);
+    for field in [
+        "person_photos[0].jpeg",
+        "person_photos[1].jpeg",
+        "person_photos[1].person_id",
+        "person_photos[2].person_id",
+        "person_photos[3].jpeg",
+    ] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    assert_eq!(app.get_json("/api/v1/people/jorge-gallo").await, before);
+
+    // Not base64 at all: named, not a 500.
+    document["person_photos"] = serde_json::json!([{"person_id": person, "jpeg": "%%%", "updated_at": "2026-11-30T12:00:00"}]);
+    let response = app.import_document(&document).await;
+    assert!(
+        matches!(response.status().as_u16(), 400 | 422),
+        "{}",
+        response.status()
     );
 }

@@ -249,3 +249,37 @@ async fn a_person_without_a_phone_shows_the_office_press_line() {
     let liz = app.get_json("/api/v1/people/liz-lizama").await;
     assert_eq!(liz["office_press_line"], Value::Null);
 }
+
+#[tokio::test]
+async fn the_csv_gives_the_hours_someone_is_reached_in() {
+    let app = spawn_app().await;
+    let weekdays = json!([{"from": "08:00", "to": "12:00"}, {"from": "13:00", "to": "17:00"}]);
+    app.patch(
+        "/api/v1/offices/iom-regional-office-san-jose",
+        &json!({"hours": {"weekly": {"mon": weekdays, "tue": weekdays, "wed": weekdays, "thu": weekdays, "fri": weekdays}}}),
+    )
+    .await;
+    app.patch(
+        "/api/v1/people/michele-klein-solomon",
+        &json!({"hours": every_day("07:00", "19:00")}),
+    )
+    .await;
+    let csv = app.get_as("/api/v1/people", "text/csv").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let hours = header.iter().position(|h| h == "hours").unwrap();
+    assert_eq!(hours, header.len() - 1, "a new column goes last");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let of = |name: &str| rows.iter().find(|r| &r[2] == name).unwrap()[hours].to_string();
+    assert_eq!(
+        of("Jorge Gallo"),
+        "Mon-Fri 08:00-12:00, 13:00-17:00",
+        "the office's hours"
+    );
+    assert_eq!(
+        of("Michele Klein-Solomon"),
+        "Mon-Sun 07:00-19:00",
+        "their own"
+    );
+    assert_eq!(of("Luca Dall’Oglio"), "", "none known");
+}
