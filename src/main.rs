@@ -99,6 +99,22 @@ enum Command {
         /// overwrites them.
         #[arg(long, env = "PRESSDIR_TRUST_FORWARDED")]
         trust_forwarded: bool,
+        /// Hours a webhook delivery is retried before it fails.
+        #[arg(long, env = "PRESSDIR_WEBHOOK_RETRY_HOURS", default_value_t = 24)]
+        webhook_retry_hours: u64,
+        /// Seconds before the first retry; each next one doubles, up to an hour.
+        #[arg(long, env = "PRESSDIR_WEBHOOK_BACKOFF_SECS", default_value_t = 5.0)]
+        webhook_backoff_secs: f64,
+        /// Seconds one webhook delivery attempt may take.
+        #[arg(long, env = "PRESSDIR_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+        webhook_timeout_secs: u64,
+        /// Deliver webhooks to loopback and private addresses too (an
+        /// intranet, tests); refused by default (SSRF).
+        #[arg(long, env = "PRESSDIR_WEBHOOK_ALLOW_PRIVATE")]
+        webhook_allow_private: bool,
+        /// Do not deliver webhooks from this instance (another one does).
+        #[arg(long, env = "PRESSDIR_NO_WEBHOOK_DISPATCH")]
+        no_webhook_dispatch: bool,
     },
     /// Copy a SQLite database, consistently, while it is in use (`VACUUM
     /// INTO`). For PostgreSQL use pg_dump.
@@ -119,6 +135,11 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: KeysAction,
+    },
+    /// Manage webhook endpoints (deliveries are made by `serve`).
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhooksAction,
     },
     /// Ingest press releases from text files (one release per file).
     Ingest {
@@ -167,6 +188,29 @@ enum KeysAction {
     List,
     /// Revoke a key by id or name.
     Revoke { key: String },
+}
+
+#[derive(Subcommand)]
+enum WebhooksAction {
+    /// Register an endpoint; its signing secret is printed alone on the
+    /// last line, once.
+    Create {
+        /// Where events are POSTed (http or https).
+        #[arg(long)]
+        url: String,
+        /// An event type (`person.updated`) or `*`; repeat for several.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Allow a loopback or private address (as `serve --webhook-allow-private`).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List endpoints (never their secrets).
+    List,
+    /// Remove an endpoint (archived; no more deliveries).
+    Delete { id: String },
 }
 
 fn init_tracing(format: LogFormat, filter: Option<&str>) -> anyhow::Result<()> {
@@ -337,6 +381,65 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Webhooks { action } => {
+            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let problem = |e: pressdir::error::ApiError| {
+                let problem = e.problem();
+                let fields: Vec<String> = problem
+                    .errors
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect();
+                anyhow::anyhow!("{} {}", problem.detail, fields.join("; "))
+            };
+            let actor = pressdir::audit::Actor::cli();
+            use pressdir::webhooks::db as webhooks;
+            match action {
+                WebhooksAction::Create {
+                    url,
+                    events,
+                    description,
+                    allow_private,
+                } => {
+                    let input = pressdir::webhooks::model::EndpointInput {
+                        url,
+                        event_types: events,
+                        description,
+                    };
+                    let created =
+                        webhooks::insert_endpoint(&mut conn, &actor, input, allow_private)
+                            .map_err(problem)?;
+                    eprintln!(
+                        "registered endpoint {} for {}; keep the signing secret below, it is not shown again",
+                        created.id,
+                        created.event_types.join(", ")
+                    );
+                    println!("{}", created.secret.unwrap_or_default());
+                }
+                WebhooksAction::List => {
+                    for e in webhooks::list_endpoints(&mut conn)? {
+                        println!(
+                            "{}  {}  [{}]  {}",
+                            e.id,
+                            e.url,
+                            e.event_type_list().join(", "),
+                            e.status
+                        );
+                    }
+                }
+                WebhooksAction::Delete { id } => {
+                    webhooks::archive_endpoint(
+                        &mut conn,
+                        &actor,
+                        &id,
+                        &pressdir::paging::Precondition::None,
+                    )
+                    .map_err(problem)?;
+                    println!("removed endpoint {id}");
+                }
+            }
+            Ok(())
+        }
         Command::Ingest {
             report: Some(dir),
             verbose,
@@ -448,6 +551,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             organisation,
             public_url,
             trust_forwarded,
+            webhook_retry_hours,
+            webhook_backoff_secs,
+            webhook_timeout_secs,
+            webhook_allow_private,
+            no_webhook_dispatch,
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
@@ -468,6 +576,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 organisation,
                 public_url,
                 trust_forwarded,
+                webhooks: pressdir::webhooks::dispatch::WebhookSettings {
+                    retry_for: Duration::from_secs(webhook_retry_hours * 3600),
+                    backoff_base: Duration::from_secs_f64(webhook_backoff_secs.clamp(0.01, 3600.0)),
+                    timeout: Duration::from_secs(webhook_timeout_secs.max(1)),
+                    allow_private: webhook_allow_private,
+                    ..Default::default()
+                },
+                dispatch_webhooks: !no_webhook_dispatch,
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

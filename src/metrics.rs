@@ -29,6 +29,9 @@ pub struct Metrics {
     pub pool_wait_seconds: HistogramVec,
     pub pool_timeouts: IntCounterVec,
     pub query_seconds: HistogramVec,
+    pub outbox_depth: IntGauge,
+    pub outbox_oldest_seconds: IntGauge,
+    pub webhook_deliveries: IntCounterVec,
 }
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
@@ -105,6 +108,21 @@ impl Metrics {
                 "Time a unit of database work held its connection, by pool.",
                 &["pool"],
             ),
+            outbox_depth: IntGauge::new(
+                "pressdir_outbox_depth",
+                "Webhook work waiting: events not yet handed to endpoints plus deliveries pending (as this instance's dispatcher last saw it).",
+            )
+            .expect("valid gauge"),
+            outbox_oldest_seconds: IntGauge::new(
+                "pressdir_outbox_oldest_seconds",
+                "Age of the oldest waiting event or pending delivery, in seconds (0 when none).",
+            )
+            .expect("valid gauge"),
+            webhook_deliveries: counter(
+                "pressdir_webhook_deliveries_total",
+                "Webhook delivery attempts by outcome: delivered, retry (will be tried again), failed (out of retries).",
+                &["outcome"],
+            ),
             registry,
         };
         let build_info = gauge(
@@ -128,6 +146,9 @@ impl Metrics {
             r.register(Box::new(all.pool_wait_seconds.clone())),
             r.register(Box::new(all.pool_timeouts.clone())),
             r.register(Box::new(all.query_seconds.clone())),
+            r.register(Box::new(all.outbox_depth.clone())),
+            r.register(Box::new(all.outbox_oldest_seconds.clone())),
+            r.register(Box::new(all.webhook_deliveries.clone())),
             r.register(Box::new(build_info)),
             r.register(Box::new(
                 prometheus::process_collector::ProcessCollector::for_self(),

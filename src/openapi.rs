@@ -18,6 +18,7 @@ use crate::error::Problem;
         (name = "releases", description = "Press releases and the people who appear in them."),
         (name = "search", description = "One box over people, offices and releases."),
         (name = "api-keys", description = "API keys and their scopes (admin)."),
+        (name = "webhooks", description = "Endpoints that are sent every change, signed (Standard Webhooks), with retries, a record of each attempt and redelivery (admin)."),
         (name = "audit", description = "The audit trail (admin)."),
         (name = "export", description = "The whole directory as one document, and back (admin)."),
         (name = "operations", description = "Health and the API description.")

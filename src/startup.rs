@@ -51,6 +51,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Believe forwarded headers for absolute links (behind a trusted proxy).
     pub trust_forwarded: bool,
+    /// Webhook delivery (`--webhook-*`).
+    pub webhooks: crate::webhooks::dispatch::WebhookSettings,
+    /// Run the webhook dispatcher in this process.
+    pub dispatch_webhooks: bool,
 }
 
 /// The seed's organisation; `--organisation` names another.
@@ -77,6 +81,8 @@ impl Default for Settings {
             cors_allow_writes: false,
             public_url: None,
             trust_forwarded: false,
+            webhooks: Default::default(),
+            dispatch_webhooks: true,
         }
     }
 }
@@ -92,6 +98,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             cfg.service(crate::duty::handlers::archive_duty);
         }))
         .service(scope("/api-keys").configure(crate::keys::handlers::configure))
+        .service(scope("/webhooks").configure(crate::webhooks::configure))
         .service(crate::search::handlers::search)
         .service(crate::audit::handlers::list_audit)
         .service(crate::export::export_directory)
@@ -199,6 +206,7 @@ pub struct AppState {
     pub limits: web::Data<std::sync::Arc<crate::limits::Limits>>,
     pub max_body_bytes: usize,
     pub max_photo_bytes: usize,
+    pub webhooks: web::Data<crate::webhooks::dispatch::WebhookSettings>,
     pub cors_origins: Vec<String>,
     pub cors_allow_writes: bool,
     pub organisation: web::Data<crate::web::Organisation>,
@@ -252,7 +260,8 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(state.max_body_bytes))
         .app_data(web::Data::new(crate::people::photo::PhotoLimit(
             state.max_photo_bytes,
-        )));
+        )))
+        .app_data(state.webhooks.clone());
     let (app, _) = app.configure(routes).split_for_parts();
     app.app_data(state.organisation.clone())
         .app_data(state.links.clone())
@@ -283,6 +292,8 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     replica: Option<DbPool>,
+    /// The webhook dispatcher's settings, when this process runs it.
+    dispatcher: Option<crate::webhooks::dispatch::WebhookSettings>,
 }
 
 impl Application {
@@ -335,6 +346,7 @@ impl Application {
             )),
             max_body_bytes: settings.max_body_bytes,
             max_photo_bytes: settings.max_photo_bytes,
+            webhooks: web::Data::new(settings.webhooks.clone()),
             cors_origins: settings.cors_origins.clone(),
             cors_allow_writes: settings.cors_allow_writes,
             organisation: web::Data::new(crate::web::Organisation(settings.organisation.clone())),
@@ -358,6 +370,9 @@ impl Application {
             server,
             pool,
             replica,
+            dispatcher: settings
+                .dispatch_webhooks
+                .then(|| settings.webhooks.clone()),
         })
     }
 
@@ -375,7 +390,15 @@ impl Application {
         self.replica.clone()
     }
 
+    /// Serves, and delivers webhooks beside, until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let dispatcher = self.dispatcher.map(|settings| {
+            tokio::spawn(crate::webhooks::dispatch::run(self.pool.clone(), settings))
+        });
+        let served = self.server.await;
+        if let Some(task) = dispatcher {
+            task.abort();
+        }
+        served
     }
 }

@@ -60,6 +60,11 @@ pub fn record<T: Serialize>(
             "INSERT INTO audit_log (id, at, actor, action, entity_type, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)"
         }
     };
+    // The change's event, in the change's transaction.
+    let state = after
+        .or(before)
+        .and_then(|state| serde_json::to_value(state).ok());
+    crate::outbox::enqueue(conn, action, entity_type, entity_id, state.as_ref())?;
     diesel::sql_query(sql)
         .bind::<Text, _>(new_id())
         .bind::<Timestamp, _>(now())

@@ -203,6 +203,18 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// A GET with the admin key, as JSON.
+    pub async fn admin_json(&self, path: &str) -> Value {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))

@@ -25,3 +25,4 @@ mod search;
 mod seed;
 mod sync;
 mod web;
+mod webhooks;
