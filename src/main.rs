@@ -112,6 +112,13 @@ enum Command {
         /// intranet, tests); refused by default (SSRF).
         #[arg(long, env = "PRESSDIR_WEBHOOK_ALLOW_PRIVATE")]
         webhook_allow_private: bool,
+        /// Days delivered and failed webhook deliveries, their attempts and
+        /// their events are kept.
+        #[arg(long, env = "PRESSDIR_WEBHOOK_RETENTION_DAYS", default_value_t = 30)]
+        webhook_retention_days: u64,
+        /// Webhook deliveries this instance sends at once.
+        #[arg(long, env = "PRESSDIR_WEBHOOK_CONCURRENCY", default_value_t = 16)]
+        webhook_concurrency: usize,
         /// Do not deliver webhooks from this instance (another one does).
         #[arg(long, env = "PRESSDIR_NO_WEBHOOK_DISPATCH")]
         no_webhook_dispatch: bool,
@@ -555,6 +562,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             webhook_backoff_secs,
             webhook_timeout_secs,
             webhook_allow_private,
+            webhook_retention_days,
+            webhook_concurrency,
             no_webhook_dispatch,
         } => {
             let settings = Settings {
@@ -581,6 +590,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     backoff_base: Duration::from_secs_f64(webhook_backoff_secs.clamp(0.01, 3600.0)),
                     timeout: Duration::from_secs(webhook_timeout_secs.max(1)),
                     allow_private: webhook_allow_private,
+                    retention: Duration::from_secs(webhook_retention_days * 24 * 3600),
+                    concurrency: webhook_concurrency.clamp(1, 256),
                     ..Default::default()
                 },
                 dispatch_webhooks: !no_webhook_dispatch,

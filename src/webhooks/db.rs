@@ -612,3 +612,33 @@ pub fn backlog(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
     let age = oldest.map_or(0, |t| (now() - t).num_seconds().max(0));
     Ok((waiting + pending, age))
 }
+
+/// Forgets what is done and old: attempts and settled deliveries created
+/// before `before`, and events handed out before it with no delivery left.
+/// Gives the number of events forgotten.
+pub fn prune(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    write_transaction(conn, |conn| {
+        let settled = webhook_deliveries::table
+            .filter(webhook_deliveries::status.ne("pending"))
+            .filter(webhook_deliveries::created_at.lt(before))
+            .select(webhook_deliveries::id);
+        diesel::delete(
+            webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(settled)),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::status.ne("pending"))
+                .filter(webhook_deliveries::created_at.lt(before)),
+        )
+        .execute(conn)?;
+        let still_delivering = webhook_deliveries::table.select(webhook_deliveries::event_id);
+        diesel::delete(
+            outbox_events::table
+                .filter(outbox_events::fanned_out.eq(true))
+                .filter(outbox_events::created_at.lt(before))
+                .filter(outbox_events::id.ne_all(still_delivering)),
+        )
+        .execute(conn)
+    })
+}

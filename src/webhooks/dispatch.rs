@@ -26,6 +26,9 @@ pub struct WebhookSettings {
     pub poll: Duration,
     /// Deliveries sent at once.
     pub concurrency: usize,
+    /// How long delivered and failed deliveries (with their attempts) and
+    /// handed-out events are kept (default 30 days).
+    pub retention: Duration,
 }
 
 impl Default for WebhookSettings {
@@ -37,6 +40,7 @@ impl Default for WebhookSettings {
             allow_private: false,
             poll: Duration::from_millis(500),
             concurrency: 16,
+            retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -97,7 +101,17 @@ pub async fn run(pool: DbPool, settings: WebhookSettings) {
         }
     };
     let settings = Arc::new(settings);
+    let mut pruned_at: Option<Instant> = None;
     loop {
+        // Hourly, the old and settled go.
+        if pruned_at.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+            pruned_at = Some(Instant::now());
+            let before = crate::db::now()
+                - chrono::Duration::from_std(settings.retention).unwrap_or_default();
+            if let Err(error) = pool.run(move |conn| Ok(db::prune(conn, before)?)).await {
+                tracing::warn!(%error, "webhooks: pruning failed");
+            }
+        }
         let worked = match pass(&pool, &client, &settings).await {
             Ok(worked) => worked,
             Err(error) => {

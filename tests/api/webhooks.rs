@@ -244,6 +244,21 @@ async fn a_change_is_delivered_signed_retried_and_once_with_its_feed_position() 
     app.create_office("IOM Panama", "PA").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 4);
+
+    // What is settled and old is forgotten (after --webhook-retention-days).
+    let forgotten = {
+        let mut conn = app.primary.get().unwrap();
+        let later = pressdir::db::now() + chrono::Duration::seconds(1);
+        pressdir::webhooks::db::prune(&mut conn, later).unwrap()
+    };
+    assert!(
+        forgotten >= 2,
+        "the person's event and the office's: {forgotten}"
+    );
+    let deliveries = app
+        .admin_json(&format!("/api/v1/webhooks/{id}/deliveries"))
+        .await;
+    assert_eq!(deliveries["items"], json!([]));
 }
 
 #[tokio::test]
