@@ -586,11 +586,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 public_url,
                 trust_forwarded,
                 webhooks: pressdir::webhooks::dispatch::WebhookSettings {
-                    retry_for: Duration::from_secs(webhook_retry_hours * 3600),
+                    // Bounded, so that no date arithmetic can overflow.
+                    retry_for: Duration::from_secs(webhook_retry_hours.min(24 * 365) * 3600),
                     backoff_base: Duration::from_secs_f64(webhook_backoff_secs.clamp(0.01, 3600.0)),
                     timeout: Duration::from_secs(webhook_timeout_secs.max(1)),
                     allow_private: webhook_allow_private,
-                    retention: Duration::from_secs(webhook_retention_days * 24 * 3600),
+                    retention: Duration::from_secs(webhook_retention_days.min(3650) * 24 * 3600),
                     concurrency: webhook_concurrency.clamp(1, 256),
                     ..Default::default()
                 },

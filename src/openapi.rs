@@ -118,6 +118,9 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
         ("PersonPatch", "topics", "maxItems", 50),
         ("PersonPatch", "topics", "items.maxLength", 100),
         ("OfficePatch", "country_code", "maxLength", 2),
+        // Checked against the list of event types (the longest is far shorter).
+        ("EndpointInput", "event_types", "items.maxLength", 64),
+        ("EndpointPatch", "event_types", "items.maxLength", 64),
     ];
     let schemas = &mut value["components"]["schemas"];
     for (schema, member, key, bound) in members {

@@ -22,7 +22,7 @@ use crate::paging::Precondition;
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -31,19 +31,37 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || v4.is_documentation()
                 || a == 0
+                || a >= 240
                 || (a == 100 && (64..128).contains(&b))
-                || (a == 198 && (b == 18 || b == 19)))
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0))
         }
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            // Forms that carry an IPv4 address: mapped (::ffff:a.b.c.d),
+            // compatible (::a.b.c.d, :: and ::1 among them), NAT64
+            // (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::): that decides.
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+            if s[..6] == [0; 6] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_public(embedded(s[6], s[7]));
+            }
+            if s[0] == 0x2002 {
+                return is_public(embedded(s[1], s[2]));
+            }
+            !(v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0)
         }
     }
 }
@@ -321,23 +339,36 @@ pub fn redeliver(
     retry_for: chrono::Duration,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
-        find_endpoint(conn, endpoint_id)?;
-        let at = now();
-        let changed = diesel::update(
-            webhook_deliveries::table
-                .find(delivery_id)
-                .filter(webhook_deliveries::endpoint_id.eq(endpoint_id)),
-        )
-        .set((
-            webhook_deliveries::status.eq("pending"),
-            webhook_deliveries::next_attempt_at.eq(at),
-            webhook_deliveries::expires_at.eq(at + retry_for),
-            webhook_deliveries::claim.eq(None::<String>),
-        ))
-        .execute(conn)?;
-        if changed == 0 {
-            return Err(ApiError::not_found("delivery", delivery_id));
+        let endpoint = find_endpoint(conn, endpoint_id)?;
+        if endpoint.status == "disabled" {
+            return Err(ApiError::conflict(
+                "status",
+                "the endpoint is disabled: resume it (status active) first",
+            ));
         }
+        let at = now();
+        let delivery: Delivery = webhook_deliveries::table
+            .find(delivery_id)
+            .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
+            .select(Delivery::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("delivery", delivery_id))?;
+        if delivery.claim.is_some() && delivery.next_attempt_at > at {
+            return Err(ApiError::conflict(
+                "delivery_id",
+                "the delivery is being sent right now; ask again in a moment",
+            ));
+        }
+        diesel::update(webhook_deliveries::table.find(delivery_id))
+            .set((
+                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(at),
+                webhook_deliveries::expires_at.eq(at + retry_for),
+                webhook_deliveries::claim.eq(None::<String>),
+            ))
+            .execute(conn)?;
         crate::audit::record(
             conn,
             actor,
@@ -424,6 +455,8 @@ pub fn fan_out(conn: &mut DbConn, retry_for: chrono::Duration) -> QueryResult<us
 
 /// A delivery claimed for sending, with what to send.
 pub struct Claimed {
+    /// This claim's token: only its holder settles the delivery.
+    pub claim: String,
     pub delivery_id: String,
     pub event_id: String,
     pub attempts: i32,
@@ -439,12 +472,26 @@ pub struct Claimed {
 /// other instance takes them meanwhile, and one that dies mid-send leaves
 /// them to be retried once the lease is over. PostgreSQL skips rows
 /// another instance is claiming (SKIP LOCKED); SQLite has one writer.
-pub fn claim(conn: &mut DbConn, limit: i64, lease: chrono::Duration) -> QueryResult<Vec<Claimed>> {
+pub fn claim(
+    conn: &mut DbConn,
+    limit: i64,
+    lease: chrono::Duration,
+    busy_endpoints: &[String],
+) -> QueryResult<Vec<Claimed>> {
     write_transaction(conn, |conn| {
         let at = now();
+        // Disabled and removed endpoints get nothing (their deliveries wait,
+        // and go on if the endpoint is resumed); endpoints with as many
+        // deliveries in flight as they may have are skipped this time.
+        let enabled = webhook_endpoints::table
+            .filter(webhook_endpoints::archived_at.is_null())
+            .filter(webhook_endpoints::status.ne("disabled"))
+            .select(webhook_endpoints::id);
         let due = webhook_deliveries::table
             .filter(webhook_deliveries::status.eq("pending"))
             .filter(webhook_deliveries::next_attempt_at.le(at))
+            .filter(webhook_deliveries::endpoint_id.eq_any(enabled))
+            .filter(webhook_deliveries::endpoint_id.ne_all(busy_endpoints))
             .order(webhook_deliveries::next_attempt_at)
             .limit(limit)
             .select(webhook_deliveries::id);
@@ -479,6 +526,7 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease: chrono::Duration) -> QueryRes
         Ok(rows
             .into_iter()
             .map(|(d, payload, e)| Claimed {
+                claim: token.clone(),
                 delivery_id: d.id,
                 event_id: d.event_id,
                 attempts: d.attempts,
@@ -520,8 +568,8 @@ impl Settled {
 
 /// Records an attempt and its consequence: delivered; retried at
 /// `retry_at`; or failed once past its window, the endpoint marked failing.
-/// A delivery whose claim another instance has since taken over is left
-/// to it (the attempt is still recorded).
+/// A delivery whose claim has since passed to another (its lease ran out,
+/// or it was redelivered) is left to that one; the attempt is recorded.
 pub fn settle(
     conn: &mut DbConn,
     claimed: &Claimed,
@@ -549,13 +597,14 @@ pub fn settle(
         };
         let row = webhook_deliveries::table
             .find(&claimed.delivery_id)
-            .filter(webhook_deliveries::status.eq("pending"));
+            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::claim.eq(&claimed.claim));
         let status = match settled {
             Settled::Delivered => "delivered",
             Settled::Retry => "pending",
             Settled::Failed => "failed",
         };
-        diesel::update(row)
+        let mine = diesel::update(row)
             .set((
                 webhook_deliveries::status.eq(status),
                 webhook_deliveries::next_attempt_at.eq(retry_at),
@@ -565,6 +614,9 @@ pub fn settle(
                 webhook_deliveries::delivered_at.eq(ok.then_some(outcome.at)),
             ))
             .execute(conn)?;
+        if mine == 0 {
+            return Ok(Settled::Retry);
+        }
         let endpoint = webhook_endpoints::table.find(&claimed.endpoint_id);
         match settled {
             Settled::Failed => {
@@ -590,7 +642,9 @@ pub fn settle(
 }
 
 /// The outbox's state for the metrics: events not yet handed out plus
-/// deliveries pending, and the age in seconds of the oldest of them.
+/// deliveries pending; and how late the work is, in seconds: the age of
+/// the oldest event not handed out, or how long the most overdue delivery
+/// has been due (a delivery waiting out its backoff is not late).
 pub fn backlog(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
     let waiting: i64 = outbox_events::table
         .filter(outbox_events::fanned_out.eq(false))
@@ -606,39 +660,59 @@ pub fn backlog(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
         .first(conn)?;
     let oldest_delivery: Option<NaiveDateTime> = webhook_deliveries::table
         .filter(webhook_deliveries::status.eq("pending"))
-        .select(diesel::dsl::min(webhook_deliveries::created_at))
+        .select(diesel::dsl::min(webhook_deliveries::next_attempt_at))
         .first(conn)?;
     let oldest = oldest_event.into_iter().chain(oldest_delivery).min();
     let age = oldest.map_or(0, |t| (now() - t).num_seconds().max(0));
     Ok((waiting + pending, age))
 }
 
+/// Rows pruning deletes per transaction, so that writers are not held up long.
+const PRUNE_BATCH: i64 = 2000;
+
 /// Forgets what is done and old: attempts and settled deliveries created
-/// before `before`, and events handed out before it with no delivery left.
-/// Gives the number of events forgotten.
+/// before `before`, and events handed out before it with no delivery left,
+/// a batch per transaction. Gives the number of events forgotten.
 pub fn prune(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    write_transaction(conn, |conn| {
-        let settled = webhook_deliveries::table
+    loop {
+        let deliveries: Vec<String> = webhook_deliveries::table
             .filter(webhook_deliveries::status.ne("pending"))
             .filter(webhook_deliveries::created_at.lt(before))
+            .select(webhook_deliveries::id)
+            .limit(PRUNE_BATCH)
+            .load(conn)?;
+        if deliveries.is_empty() {
+            break;
+        }
+        write_transaction(conn, |conn| {
+            diesel::delete(
+                webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(&deliveries)),
+            )
+            .execute(conn)?;
+            diesel::delete(
+                webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&deliveries)),
+            )
+            .execute(conn)
+        })?;
+    }
+    let mut forgotten = 0;
+    loop {
+        let held = webhook_deliveries::table
+            .filter(webhook_deliveries::event_id.eq(outbox_events::id))
             .select(webhook_deliveries::id);
-        diesel::delete(
-            webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(settled)),
-        )
-        .execute(conn)?;
-        diesel::delete(
-            webhook_deliveries::table
-                .filter(webhook_deliveries::status.ne("pending"))
-                .filter(webhook_deliveries::created_at.lt(before)),
-        )
-        .execute(conn)?;
-        let still_delivering = webhook_deliveries::table.select(webhook_deliveries::event_id);
-        diesel::delete(
-            outbox_events::table
-                .filter(outbox_events::fanned_out.eq(true))
-                .filter(outbox_events::created_at.lt(before))
-                .filter(outbox_events::id.ne_all(still_delivering)),
-        )
-        .execute(conn)
-    })
+        let events: Vec<String> = outbox_events::table
+            .filter(outbox_events::fanned_out.eq(true))
+            .filter(outbox_events::created_at.lt(before))
+            .filter(diesel::dsl::not(diesel::dsl::exists(held)))
+            .select(outbox_events::id)
+            .limit(PRUNE_BATCH)
+            .load(conn)?;
+        if events.is_empty() {
+            return Ok(forgotten);
+        }
+        forgotten += write_transaction(conn, |conn| {
+            diesel::delete(outbox_events::table.filter(outbox_events::id.eq_any(&events)))
+                .execute(conn)
+        })?;
+    }
 }

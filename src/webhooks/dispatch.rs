@@ -82,12 +82,20 @@ pub fn backoff(base: Duration, attempt: i32) -> Duration {
     delay.mul_f64(jitter)
 }
 
-/// Runs until the task is dropped.
+/// Deliveries in flight, per endpoint, in this process.
+type InFlight = Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>;
+
+/// Runs until the task is dropped: hands events out, claims what is due
+/// while permits are free, and sends each delivery as its own task, so a
+/// receiver that hangs holds up only its own deliveries (at most half the
+/// permits), never the others'.
 pub async fn run(pool: DbPool, settings: WebhookSettings) {
     let client = match reqwest::Client::builder()
         .timeout(settings.timeout)
         .connect_timeout(settings.timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve names itself, past the check below.
+        .no_proxy()
         .dns_resolver(Arc::new(PublicOnly {
             allow_private: settings.allow_private,
         }))
@@ -101,6 +109,10 @@ pub async fn run(pool: DbPool, settings: WebhookSettings) {
         }
     };
     let settings = Arc::new(settings);
+    let permits = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
+    let per_endpoint = (settings.concurrency / 2).max(1);
+    let in_flight: InFlight = Default::default();
+    let finished = Arc::new(tokio::sync::Notify::new());
     let mut pruned_at: Option<Instant> = None;
     loop {
         // Hourly, the old and settled go.
@@ -112,46 +124,81 @@ pub async fn run(pool: DbPool, settings: WebhookSettings) {
                 tracing::warn!(%error, "webhooks: pruning failed");
             }
         }
-        let worked = match pass(&pool, &client, &settings).await {
+        let worked = match pass(
+            &pool,
+            &client,
+            &settings,
+            &permits,
+            per_endpoint,
+            &in_flight,
+            &finished,
+        )
+        .await
+        {
             Ok(worked) => worked,
             Err(error) => {
                 tracing::warn!(%error, "webhooks: a dispatch pass failed");
                 false
             }
         };
-        if let Ok((depth, age)) = pool.run(|conn| Ok(db::backlog(conn)?)).await {
+        if let Ok((depth, late)) = pool.run(|conn| Ok(db::backlog(conn)?)).await {
             let metrics = &crate::metrics::METRICS;
             metrics.outbox_depth.set(depth);
-            metrics.outbox_oldest_seconds.set(age);
+            metrics.outbox_oldest_seconds.set(late);
         }
         if !worked {
-            tokio::time::sleep(settings.poll).await;
+            // Until there may be new work, or a permit comes free.
+            let _ = tokio::time::timeout(settings.poll, finished.notified()).await;
         }
     }
 }
 
-/// One pass: hand out new events, then send what is due. Gives whether
-/// there was anything to do.
+/// One pass: hand out new events, then start sending what is due, as many
+/// as there are free permits. Gives whether there was anything to do.
 async fn pass(
     pool: &DbPool,
     client: &reqwest::Client,
     settings: &Arc<WebhookSettings>,
+    permits: &Arc<tokio::sync::Semaphore>,
+    per_endpoint: usize,
+    in_flight: &InFlight,
+    finished: &Arc<tokio::sync::Notify>,
 ) -> Result<bool, crate::error::ApiError> {
     let retry_for = chrono::Duration::from_std(settings.retry_for).unwrap_or_default();
     let fanned = pool
         .run(move |conn| Ok(db::fan_out(conn, retry_for)?))
         .await?;
+    let free = permits.available_permits().min(per_endpoint);
+    if free == 0 {
+        return Ok(fanned > 0);
+    }
+    let busy: Vec<String> = in_flight
+        .lock()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, n)| **n >= per_endpoint)
+                .map(|(e, _)| e.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // The lease outlasts an attempt, so no other instance takes it meanwhile.
     let lease = chrono::Duration::from_std(settings.timeout * 2 + Duration::from_secs(30))
         .unwrap_or_default();
-    let limit = settings.concurrency as i64;
     let claimed = pool
-        .run(move |conn| Ok(db::claim(conn, limit, lease)?))
+        .run(move |conn| Ok(db::claim(conn, free as i64, lease, &busy)?))
         .await?;
-    let sent = claimed.len();
-    let sends = claimed.into_iter().map(|c| {
+    let started = claimed.len();
+    for c in claimed {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            break;
+        };
+        if let Ok(mut m) = in_flight.lock() {
+            *m.entry(c.endpoint_id.clone()).or_default() += 1;
+        }
         let (client, pool, settings) = (client.clone(), pool.clone(), settings.clone());
-        async move {
+        let (in_flight, finished) = (in_flight.clone(), finished.clone());
+        tokio::spawn(async move {
+            let endpoint = c.endpoint_id.clone();
             let outcome = send(&client, &c, settings.allow_private).await;
             let retry_at = outcome.at
                 + chrono::Duration::from_std(backoff(settings.backoff_base, c.attempts))
@@ -166,10 +213,19 @@ async fn pass(
                     .inc(),
                 Err(error) => tracing::warn!(%error, "webhooks: recording an attempt failed"),
             }
-        }
-    });
-    futures_util::future::join_all(sends).await;
-    Ok(fanned > 0 || sent > 0)
+            if let Ok(mut m) = in_flight.lock()
+                && let Some(n) = m.get_mut(&endpoint)
+            {
+                *n -= 1;
+                if *n == 0 {
+                    m.remove(&endpoint);
+                }
+            }
+            drop(permit);
+            finished.notify_one();
+        });
+    }
+    Ok(fanned > 0 || started > 0)
 }
 
 /// One attempt: POST the event with its Standard Webhooks headers.

@@ -511,3 +511,85 @@ async fn the_cli_registers_lists_and_removes_endpoints() {
             .contains("url: must not be a loopback or private address")
     );
 }
+
+#[tokio::test]
+async fn a_hanging_receiver_holds_up_only_itself_and_a_disabled_endpoint_gets_nothing() {
+    let app = spawn_with(|s| {
+        quick(s);
+        s.webhooks.concurrency = 4;
+    })
+    .await;
+    let hanging = Receiver::start(vec![Answer::Hang(Duration::from_secs(2)); 100]);
+    let healthy = Receiver::start(vec![]);
+    register(&app, &hanging.url, json!(["person.updated"])).await;
+    let endpoint = register(&app, &healthy.url, json!(["person.updated"])).await;
+    let id = endpoint["id"].as_str().unwrap();
+    let started = Instant::now();
+    for i in 0..10 {
+        app.patch(
+            "/api/v1/people/jorge-gallo",
+            &json!({"job_title": format!("Spokesperson {i}")}),
+        )
+        .await;
+    }
+    healthy
+        .wait_for("all ten at the healthy endpoint", |got| {
+            delivered_ids(got).len() == 10
+        })
+        .await;
+    // Ten sends to the hanging one would take 10 × 0.5 s one after another.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let disabled = app
+        .client
+        .patch(app.url(&format!("/api/v1/webhooks/{id}")))
+        .json(&json!({"status": "disabled"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), 200);
+    app.patch("/api/v1/people/jorge-gallo", &json!({"job_title": "Quiet"}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        healthy.received().len(),
+        10,
+        "nothing to a disabled endpoint"
+    );
+    let deliveries = app
+        .admin_json(&format!("/api/v1/webhooks/{id}/deliveries"))
+        .await;
+    assert_eq!(
+        deliveries["items"].as_array().unwrap().len(),
+        10,
+        "no delivery is made for a disabled endpoint"
+    );
+    let refused = app
+        .post(
+            &format!(
+                "/api/v1/webhooks/{id}/deliveries/{}/redeliver",
+                deliveries["items"][0]["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_problem(refused, 409, "conflict").await;
+    // Resumed: the next change goes out.
+    app.client
+        .patch(app.url(&format!("/api/v1/webhooks/{id}")))
+        .json(&json!({"status": "active"}))
+        .send()
+        .await
+        .unwrap();
+    app.patch("/api/v1/people/jorge-gallo", &json!({"job_title": "Heard"}))
+        .await;
+    healthy
+        .wait_for("the next change after resuming", |got| {
+            delivered_ids(got).len() == 11
+        })
+        .await;
+}

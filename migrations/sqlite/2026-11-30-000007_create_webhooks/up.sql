@@ -42,6 +42,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at);
+-- Pruning asks, per event, whether a delivery still holds it.
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
 
 CREATE TABLE webhook_attempts (
     id TEXT PRIMARY KEY NOT NULL,
