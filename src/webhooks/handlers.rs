@@ -169,7 +169,7 @@ pub async fn list_deliveries(
     tag = "webhooks",
     security(("bearer" = ["admin"])),
     params(("id" = String, Path, description = "Endpoint id"), ("delivery_id" = String, Path, description = "Delivery id")),
-    responses((status = 202, description = "Queued; it is sent within a moment"), AdminErrors)
+    responses((status = 202, description = "Queued; it is sent within a moment"), (status = 409, description = "The delivery is being sent right now, or the endpoint is disabled", body = crate::error::Problem, content_type = "application/problem+json"), AdminErrors)
 )]
 #[post("/{id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
