@@ -9,6 +9,7 @@ pub mod demo;
 pub mod duty;
 pub mod error;
 pub mod export;
+pub mod feeds;
 pub mod formats;
 pub mod http;
 pub mod ingest;

@@ -99,6 +99,10 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         }))
         .service(scope("/api-keys").configure(crate::keys::handlers::configure))
         .service(scope("/webhooks").configure(crate::webhooks::configure))
+        .service(scope("/feeds").configure(|cfg| {
+            cfg.service(crate::feeds::atom)
+                .service(crate::feeds::json_feed);
+        }))
         .service(crate::search::handlers::search)
         .service(crate::audit::handlers::list_audit)
         .service(crate::export::export_directory)
@@ -209,7 +213,7 @@ pub struct AppState {
     pub webhooks: web::Data<crate::webhooks::dispatch::WebhookSettings>,
     pub cors_origins: Vec<String>,
     pub cors_allow_writes: bool,
-    pub organisation: web::Data<crate::web::Organisation>,
+    pub organisation: web::Data<crate::formats::Organisation>,
     pub links: web::Data<crate::formats::LinkBase>,
 }
 
@@ -349,7 +353,9 @@ impl Application {
             webhooks: web::Data::new(settings.webhooks.clone()),
             cors_origins: settings.cors_origins.clone(),
             cors_allow_writes: settings.cors_allow_writes,
-            organisation: web::Data::new(crate::web::Organisation(settings.organisation.clone())),
+            organisation: web::Data::new(crate::formats::Organisation(
+                settings.organisation.clone(),
+            )),
             links: web::Data::new(crate::formats::LinkBase::new(
                 settings.public_url.as_deref(),
                 settings.trust_forwarded,

@@ -87,6 +87,11 @@ fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
 }
 
+/// The organisation the directory is for: the journalists' page's header,
+/// the feeds' titles (`--organisation`).
+#[derive(Clone)]
+pub struct Organisation(pub String);
+
 /// The base of absolute links for this request (no trailing slash).
 pub fn base_url(req: &HttpRequest) -> String {
     let links = req

@@ -58,21 +58,17 @@ pub fn releases_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Rele
         .load(conn)
 }
 
-pub fn list_releases(
+/// The filters a list of releases and a feed share: archived or not, the
+/// office, the language, a person (in a role), a topic of someone who
+/// appears.
+fn filtered<ST: 'static>(
     conn: &mut DbConn,
+    mut query: releases::BoxedQuery<'static, MultiBackend, ST>,
     filter: &ReleaseListQuery,
-    page: &PageRequest,
     include_archived: bool,
-) -> Result<Page<Release>, ApiError> {
-    let mut query = releases::table
-        .select(Release::as_select())
-        .into_boxed::<MultiBackend>();
+) -> Result<releases::BoxedQuery<'static, MultiBackend, ST>, ApiError> {
     if !include_archived {
         query = query.filter(releases::archived_at.is_null());
-    }
-    let search = SearchQuery::from_param(filter.q.as_deref())?;
-    if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::Releases, search));
     }
     // An archived office or person filters nothing in, as an unknown one,
     // unless archived rows are asked for.
@@ -127,6 +123,77 @@ pub fn list_releases(
         }
         (None, None) => query,
     };
+    if let Some(topic) = &filter.topic {
+        // Topics are a JSON list in a text column: the quoted topic, with
+        // LIKE's wildcards escaped, is one of its items.
+        let quoted = serde_json::to_string(topic.trim()).unwrap_or_default();
+        let pattern = format!(
+            "%{}%",
+            quoted
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let with_topic = people::table
+            .select(people::id)
+            .filter(people::topics.like(pattern).escape('\\'))
+            .filter(
+                people::archived_at
+                    .is_null()
+                    .or(include_archived.into_sql::<diesel::sql_types::Bool>()),
+            );
+        let appearing = appearances::table
+            .select(appearances::release_id)
+            .filter(appearances::archived_at.is_null())
+            .filter(appearances::person_id.eq_any(with_topic));
+        query = query.filter(releases::id.eq_any(appearing));
+    }
+    Ok(query)
+}
+
+/// The newest releases first (by date, undated last), for a feed.
+pub fn newest(
+    conn: &mut DbConn,
+    filter: &ReleaseListQuery,
+    limit: i64,
+) -> Result<Vec<Release>, ApiError> {
+    let query = filtered(
+        conn,
+        releases::table
+            .select(Release::as_select())
+            .into_boxed::<MultiBackend>(),
+        filter,
+        false,
+    )?;
+    Ok(query
+        .order((
+            releases::published_on.is_null().asc(),
+            releases::published_on.desc(),
+            releases::created_at.desc(),
+            releases::id.desc(),
+        ))
+        .limit(limit)
+        .load(conn)?)
+}
+
+pub fn list_releases(
+    conn: &mut DbConn,
+    filter: &ReleaseListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> Result<Page<Release>, ApiError> {
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
+    let mut query = filtered(
+        conn,
+        releases::table
+            .select(Release::as_select())
+            .into_boxed::<MultiBackend>(),
+        filter,
+        include_archived,
+    )?;
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::Releases, search));
+    }
     if let Some(since) = filter.updated_since {
         query = query.filter(releases::updated_at.gt(since.naive_utc()));
     }

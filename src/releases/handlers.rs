@@ -19,7 +19,7 @@ use crate::releases::model::{PersonAppearanceList, PersonReleasesQuery};
 #[utoipa::path(
     tag = "releases",
     params(ReleaseListQuery),
-    responses((status = 200, body = ReleaseList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+    responses((status = 200, body = ReleaseList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows, and the same releases' Atom and JSON feeds (`rel=\"alternate\"`)"))), ListErrors)
 )]
 #[get("")]
 pub async fn list_releases(
@@ -30,6 +30,12 @@ pub async fn list_releases(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let archived = caller.allow_archived(query.include_archived)?;
+    let feed = crate::releases::model::FeedQuery {
+        office: query.office.clone(),
+        person: query.person.clone(),
+        topic: query.topic.clone(),
+        language: query.language.clone(),
+    };
     let body = pool
         .run(move |conn| {
             let page = db::list_releases(conn, &query, &page, archived)?;
@@ -39,7 +45,14 @@ pub async fn list_releases(
             })
         })
         .await?;
-    Ok(http::list(&req, &body, body.next_cursor.as_deref()))
+    let mut response = http::list(&req, &body, body.next_cursor.as_deref());
+    // The same releases as feeds, for a feed reader or a newsroom tool.
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&feed.alternate_links()) {
+        response
+            .headers_mut()
+            .append(actix_web::http::header::LINK, value);
+    }
+    Ok(response)
 }
 
 /// Create a release.

@@ -292,6 +292,8 @@ pub struct ReleaseListQuery {
     pub person: Option<String>,
     /// Releases in which someone appears in this role.
     pub role: Option<Role>,
+    /// Releases in which someone with this topic appears (`migration`).
+    pub topic: Option<String>,
     /// Only releases changed after this instant (RFC 3339, exclusive: pass the `updated_at` of the last change you saw), oldest change first, archived ones included with `include_archived=true`.
     #[serde(default, deserialize_with = "crate::validate::rfc3339")]
     pub updated_since: Option<DateTime<Utc>>,
@@ -458,4 +460,77 @@ pub struct PersonReleasesQuery {
     pub cursor: Option<String>,
     /// Only appearances in this role.
     pub role: Option<Role>,
+}
+
+/// Which releases a feed follows (none: all).
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Issued by this office (id or slug).
+    pub office: Option<String>,
+    /// In which this person (id or slug) appears.
+    pub person: Option<String>,
+    /// In which someone with this topic appears.
+    pub topic: Option<String>,
+    /// In this language (BCP 47).
+    pub language: Option<String>,
+}
+
+impl FeedQuery {
+    /// The same filter as a list of releases.
+    pub fn as_list_query(&self) -> ReleaseListQuery {
+        ReleaseListQuery {
+            office: self.office.clone(),
+            person: self.person.clone(),
+            topic: self.topic.clone(),
+            language: self.language.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// `?office=…&…`, the same filter for another address ("" when none).
+    pub fn query_string(&self) -> String {
+        let pairs: Vec<(&str, &String)> = [
+            ("office", &self.office),
+            ("person", &self.person),
+            ("topic", &self.topic),
+            ("language", &self.language),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect();
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        format!("?{query}")
+    }
+
+    /// What the feed is of, for its title.
+    pub fn describe(&self) -> String {
+        [
+            self.office.as_ref().map(|v| format!("office {v}")),
+            self.person.as_ref().map(|v| format!("with {v}")),
+            self.topic.as_ref().map(|v| format!("on {v}")),
+            self.language.as_ref().map(|v| format!("in {v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+/// `Link` header values naming the two feeds of this filter (relative:
+/// they are on this server).
+impl FeedQuery {
+    pub fn alternate_links(&self) -> String {
+        let query = self.query_string();
+        format!(
+            "</api/v1/feeds/releases.atom{query}>; rel=\"alternate\"; type=\"application/atom+xml\", </api/v1/feeds/releases.json{query}>; rel=\"alternate\"; type=\"application/feed+json\""
+        )
+    }
 }

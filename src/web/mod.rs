@@ -21,6 +21,7 @@ use crate::offices::model::{OfficeResponse, OfficeSummary};
 use crate::paging::PageRequest;
 use crate::people::model::{PersonListQuery, PersonResponse, Role};
 use crate::reach::Hours;
+use crate::releases::model::FeedQuery;
 
 /// Results shown for a search, as the script shows them.
 const RESULTS: u32 = 20;
@@ -28,9 +29,7 @@ const RESULTS: u32 = 20;
 const SCRIPT: &str = include_str!("app.js");
 const STYLE: &str = include_str!("style.css");
 
-/// The organisation the page is for, shown in its header.
-#[derive(Clone)]
-pub struct Organisation(pub String);
+pub use crate::formats::Organisation;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(home)
@@ -41,7 +40,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(style);
 }
 
-fn layout(org: &Organisation, title: &str, main: Markup) -> Markup {
+fn layout(org: &Organisation, title: &str, feed: Option<&FeedQuery>, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -50,6 +49,13 @@ fn layout(org: &Organisation, title: &str, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (org.0) " media contacts" }
                 link rel="stylesheet" href="/assets/style.css";
+                @if let Some(feed) = feed {
+                    // Feed readers find the releases' feeds from the page.
+                    link rel="alternate" type="application/atom+xml" title={ (org.0) " press releases (Atom)" }
+                        href={ "/api/v1/feeds/releases.atom" (feed.query_string()) };
+                    link rel="alternate" type="application/feed+json" title={ (org.0) " press releases (JSON Feed)" }
+                        href={ "/api/v1/feeds/releases.json" (feed.query_string()) };
+                }
                 script src="/assets/app.js" defer {}
             }
             body {
@@ -98,6 +104,7 @@ impl PageFailure {
         let markup = layout(
             org,
             &problem.title,
+            None,
             html! {
                 h1 { (problem.title) }
                 p { (problem.detail) }
@@ -392,6 +399,7 @@ async fn home(
     Ok(page(layout(
         &org,
         &title,
+        Some(&FeedQuery::default()),
         html! {
             h1 { "Media contacts" }
             form role="search" action="/" method="get" {
@@ -453,9 +461,14 @@ async fn person_page(
         })
         .await
         .map_err(|error| PageFailure::new(&org, error))?;
+    let feed = FeedQuery {
+        person: Some(person.slug.clone()),
+        ..Default::default()
+    };
     Ok(page(layout(
         &org,
         &person.full_name,
+        Some(&feed),
         html! {
             article.person {
                 (portrait(&person))
@@ -564,9 +577,14 @@ async fn office_page(
         .await
         .map_err(|error| PageFailure::new(&org, error))?;
     let where_ = place(office.city.as_deref(), office.country_code.as_deref());
+    let feed = FeedQuery {
+        office: Some(office.slug.clone()),
+        ..Default::default()
+    };
     Ok(page(layout(
         &org,
         &office.name,
+        Some(&feed),
         html! {
             article.office {
                 h1 { (office.name) }
@@ -639,9 +657,14 @@ async fn release_page(
         })
         .await
         .map_err(|error| PageFailure::new(&org, error))?;
+    let feed = FeedQuery {
+        office: release.office.as_ref().map(|o| o.slug.clone()),
+        ..Default::default()
+    };
     Ok(page(layout(
         &org,
         &release.title,
+        Some(&feed),
         html! {
             article.release {
                 h1 { (release.title) }

@@ -7,9 +7,6 @@ use crate::helpers::spawn_app;
 /// Python's vobject reads the card; without it (outside CI) the check is
 /// skipped with a message, with PRESSDIR_REQUIRE_VOBJECT=1 it must run.
 pub fn vobject_fields(card: &str) -> Option<serde_json::Value> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("card.vcf");
-    std::fs::write(&path, card).unwrap();
     let script = r#"
 import json, sys, vobject
 cards = list(vobject.readComponents(open(sys.argv[1], encoding="utf-8").read()))
@@ -31,24 +28,7 @@ for c in cards:
     })
 print(json.dumps(out))
 "#;
-    let output = std::process::Command::new("python3")
-        .args(["-c", script, path.to_str().unwrap()])
-        .output();
-    match output {
-        Ok(o) if o.status.success() => Some(serde_json::from_slice(&o.stdout).unwrap()),
-        Ok(o)
-            if std::env::var("PRESSDIR_REQUIRE_VOBJECT").is_err()
-                && String::from_utf8_lossy(&o.stderr).contains("No module named") =>
-        {
-            eprintln!("skipped the vobject check: pip install vobject to run it");
-            None
-        }
-        Ok(o) => panic!(
-            "vobject could not read the card: {}\n{card}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
-        Err(e) => panic!("python3: {e}"),
-    }
+    crate::helpers::python_reads(script, card, "PRESSDIR_REQUIRE_VOBJECT", "vobject")
 }
 
 #[tokio::test]

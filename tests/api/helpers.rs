@@ -314,3 +314,31 @@ pub fn postgres_or_skip(test: &str) -> Option<(TestDb, String)> {
     }
     Some(TestDb::new())
 }
+
+/// Runs a Python `script` on `input` (written to a file, its path the
+/// script's first argument) and gives what it prints as JSON. Without the
+/// Python module (outside CI) the check is skipped with a message, unless
+/// `required_by` (an environment variable) is set: then it must run.
+pub fn python_reads(script: &str, input: &str, required_by: &str, what: &str) -> Option<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input");
+    std::fs::write(&path, input).unwrap();
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output();
+    match output {
+        Ok(o) if o.status.success() => Some(serde_json::from_slice(&o.stdout).unwrap()),
+        Ok(o)
+            if std::env::var(required_by).is_err()
+                && String::from_utf8_lossy(&o.stderr).contains("No module named") =>
+        {
+            eprintln!("skipped the {what} check: its Python module is not installed");
+            None
+        }
+        Ok(o) => panic!(
+            "{what} could not read it: {}\n{input}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => panic!("python3: {e}"),
+    }
+}

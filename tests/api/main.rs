@@ -4,6 +4,7 @@ mod contact_points;
 mod duty;
 mod errors;
 mod export;
+mod feeds;
 mod formats;
 mod hardening;
 mod helpers;
