@@ -15,7 +15,7 @@ pub struct Health {
 }
 
 /// Liveness: the process is up (the database is not consulted).
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "operations", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -26,7 +26,7 @@ pub async fn healthz() -> HttpResponse {
 /// Readiness: the database (and the read replica, when configured) answers.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, description = "The database answers: ready for traffic", body = Health), (status = 503, description = "The database (or the replica) does not answer: take this instance out of rotation", body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/readyz")]
 pub async fn readyz(

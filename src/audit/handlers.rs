@@ -38,7 +38,7 @@ pub struct AuditQuery {
 }
 
 /// The audit trail: every write, who made it, before and after.
-#[utoipa::path(tag = "audit", security(("bearer" = ["admin"])), params(AuditQuery), responses((status = 200, body = AuditList), (status = 304, description = "`If-None-Match` matches the page's current ETag"), AdminErrors))]
+#[utoipa::path(tag = "audit", security(("bearer" = ["admin"])), params(AuditQuery), responses((status = 200, description = "A page of audit entries, newest first", body = AuditList), (status = 304, description = "`If-None-Match` matches the page's current ETag"), AdminErrors))]
 #[get("/audit")]
 pub async fn list_audit(
     req: HttpRequest,

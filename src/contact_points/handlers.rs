@@ -78,7 +78,7 @@ fn office_owner(
 #[utoipa::path(
     tag = "contact-points",
     params(("id" = String, Path, description = "Person id or slug"), ContactPointListQuery),
-    responses((status = 200, body = ContactPointList), ListErrors)
+    responses((status = 200, description = "The person's contact points, primary first", body = ContactPointList), ListErrors)
 )]
 #[get("/{id}/contact-points")]
 pub async fn list_person_contact_points(
@@ -104,7 +104,7 @@ pub async fn list_person_contact_points(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug")),
     request_body = ContactPointInput,
-    responses((status = 201, body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Created; `Location` is its address", body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/contact-points")]
 pub async fn create_person_contact_point(
@@ -129,7 +129,7 @@ pub async fn create_person_contact_point(
 #[utoipa::path(
     tag = "contact-points",
     params(("id" = String, Path, description = "Office id or slug"), ContactPointListQuery),
-    responses((status = 200, body = ContactPointList), ListErrors)
+    responses((status = 200, description = "The office's contact points, primary first", body = ContactPointList), ListErrors)
 )]
 #[get("/{id}/contact-points")]
 pub async fn list_office_contact_points(
@@ -155,7 +155,7 @@ pub async fn list_office_contact_points(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug")),
     request_body = ContactPointInput,
-    responses((status = 201, body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Created; `Location` is its address", body = ContactPointResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/contact-points")]
 pub async fn create_office_contact_point(
@@ -180,7 +180,7 @@ pub async fn create_office_contact_point(
 #[utoipa::path(
     tag = "contact-points",
     params(("id" = String, Path, description = "Contact point id")),
-    responses((status = 200, body = ContactPointResponse, headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, description = "The contact point", body = ContactPointResponse, headers(("ETag" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_contact_point(
@@ -207,7 +207,7 @@ pub async fn get_contact_point(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Contact point id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = ContactPointPatch,
-    responses((status = 200, body = ContactPointResponse, headers(("ETag" = String))), UpdateErrors)
+    responses((status = 200, description = "The contact point as changed", body = ContactPointResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_contact_point(

@@ -20,7 +20,7 @@ use crate::people::model::{PersonListQuery, PersonResponse, PersonSummary};
 #[utoipa::path(
     tag = "offices",
     params(("id" = String, Path, description = "Office id or slug"), DutyListQuery),
-    responses((status = 200, body = DutyList), ListErrors)
+    responses((status = 200, description = "The rota, by start", body = DutyList), ListErrors)
 )]
 #[get("/{id}/duty")]
 pub async fn list_duty(
@@ -51,7 +51,7 @@ pub async fn list_duty(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug")),
     request_body = DutyInput,
-    responses((status = 201, body = DutyResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "On the rota; `Location` is the office's rota", body = DutyResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/duty")]
 pub async fn create_duty(
@@ -122,7 +122,7 @@ fn read_at(
 #[utoipa::path(
     tag = "offices",
     params(("id" = String, Path, description = "Office id or slug"), OnDutyQuery),
-    responses((status = 200, body = OnDutyResponse), ReadErrors)
+    responses((status = 200, description = "Who can be reached at that moment (never cached)", body = OnDutyResponse), ReadErrors)
 )]
 #[get("/{id}/on-duty")]
 pub async fn on_duty(

@@ -219,7 +219,7 @@ pub const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
 #[utoipa::path(
     tag = "export",
     security(("bearer" = ["admin"])),
-    responses((status = 200, body = ExportDocument), crate::openapi::AdminErrors)
+    responses((status = 200, description = "The export document, streamed", body = ExportDocument), crate::openapi::AdminErrors)
 )]
 #[get("/export")]
 pub async fn export_directory(
@@ -298,7 +298,7 @@ impl std::io::Write for ChunkWriter {
     tag = "export",
     security(("bearer" = ["admin"])),
     request_body = ExportDocument,
-    responses((status = 200, body = ImportSummary), crate::openapi::CreateErrors)
+    responses((status = 200, description = "Imported: how many rows of each kind the document held", body = ImportSummary), crate::openapi::CreateErrors)
 )]
 #[post("/import")]
 pub async fn import_directory(

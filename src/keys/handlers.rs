@@ -24,7 +24,7 @@ pub struct CreateApiKeyRequest {
 }
 
 /// List API keys (never their tokens).
-#[utoipa::path(tag = "api-keys", security(("bearer" = ["admin"])), responses((status = 200, body = Vec<ApiKeyResponse>), AdminErrors))]
+#[utoipa::path(tag = "api-keys", security(("bearer" = ["admin"])), responses((status = 200, description = "The keys, newest first (names, scopes, dates; never tokens)", body = Vec<ApiKeyResponse>), AdminErrors))]
 #[get("")]
 pub async fn list_api_keys(
     pool: web::Data<DbPool>,
@@ -44,7 +44,7 @@ pub async fn list_api_keys(
     tag = "api-keys",
     security(("bearer" = ["admin"])),
     request_body = CreateApiKeyRequest,
-    responses((status = 201, body = CreatedApiKey), CreateErrors)
+    responses((status = 201, description = "Created; `token` is shown in this answer only", body = CreatedApiKey), CreateErrors)
 )]
 #[post("")]
 pub async fn create_api_key(

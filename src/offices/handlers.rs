@@ -17,7 +17,7 @@ use crate::paging::{PageRequest, Precondition};
 #[utoipa::path(
     tag = "offices",
     params(OfficeListQuery),
-    responses((status = 200, body = OfficeList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+    responses((status = 200, description = "A page of offices", body = OfficeList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
 )]
 #[get("")]
 pub async fn list_offices(
@@ -40,7 +40,7 @@ pub async fn list_offices(
     tag = "offices",
     security(("bearer" = ["write"])),
     request_body = OfficeInput,
-    responses((status = 201, body = OfficeResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Created; `Location` is its address", body = OfficeResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_office(
@@ -67,7 +67,7 @@ pub async fn create_office(
 #[utoipa::path(
     tag = "offices",
     params(("id" = String, Path, description = "Office id or slug")),
-    responses((status = 200, content((OfficeResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, description = "The office, with its hours and availability now", content((OfficeResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_office(
@@ -105,7 +105,7 @@ pub async fn get_office(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Office id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the office changed since")),
     request_body = OfficePatch,
-    responses((status = 200, body = OfficeResponse, headers(("ETag" = String))), UpdateErrors)
+    responses((status = 200, description = "The office as changed", body = OfficeResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_office(

@@ -131,7 +131,7 @@ pub async fn get_person_vcard(
 #[utoipa::path(
     tag = "people",
     params(PersonListQuery),
-    responses((status = 200, content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv")), headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
+    responses((status = 200, description = "A page of people (ranked by relevance with `q`)", content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv")), headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))), ListErrors)
 )]
 #[get("")]
 pub async fn list_people(
@@ -147,7 +147,7 @@ pub async fn list_people(
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Office id or slug"), PersonListQuery),
-    responses((status = 200, content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv"))), ListErrors)
+    responses((status = 200, description = "A page of the office's people", content((PersonList = "application/json"), (String = "text/vcard"), (String = "text/csv"))), ListErrors)
 )]
 #[get("/{id}/people")]
 pub async fn list_office_people(
@@ -170,7 +170,7 @@ pub async fn list_office_people(
     tag = "people",
     security(("bearer" = ["write"])),
     request_body = PersonInput,
-    responses((status = 201, body = PersonResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Created; `Location` is their address", body = PersonResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_person(
@@ -196,7 +196,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Person id or slug")),
-    responses((status = 200, content((PersonResponse = "application/json"), (String = "text/vcard"), (Object = "application/ld+json")), headers(("ETag" = String), ("Vary" = String))), ReadErrors)
+    responses((status = 200, description = "The person, with office, contact points and availability now", content((PersonResponse = "application/json"), (String = "text/vcard"), (Object = "application/ld+json")), headers(("ETag" = String), ("Vary" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_person(
@@ -222,7 +222,7 @@ pub async fn get_person(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the person changed since")),
     request_body = PersonPatch,
-    responses((status = 200, body = PersonResponse, headers(("ETag" = String))), UpdateErrors)
+    responses((status = 200, description = "The person as changed", body = PersonResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_person(

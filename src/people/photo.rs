@@ -256,7 +256,7 @@ fn store(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Person id or slug")),
     request_body(content((PhotoUpload = "image/jpeg"), (PhotoUpload = "image/png"), (PhotoUpload = "image/webp"))),
-    responses((status = 200, body = PhotoResponse), CreateErrors)
+    responses((status = 200, description = "Stored; its address and strong validator", body = PhotoResponse), CreateErrors)
 )]
 #[put("/{id}/photo")]
 pub async fn put_photo(

@@ -14,7 +14,7 @@ use crate::paging::{PageRequest, Precondition};
 #[utoipa::path(
     tag = "releases",
     params(("id" = String, Path, description = "Release id or slug"), AppearanceListQuery),
-    responses((status = 200, body = AppearanceList), ListErrors)
+    responses((status = 200, description = "The release's appearances, in order", body = AppearanceList), ListErrors)
 )]
 #[get("/{id}/appearances")]
 pub async fn list_release_appearances(
@@ -43,7 +43,7 @@ pub async fn list_release_appearances(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Release id or slug")),
     request_body = AppearanceInput,
-    responses((status = 201, body = AppearanceResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Linked; `Location` is the release's appearances", body = AppearanceResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("/{id}/appearances")]
 pub async fn create_appearance(

@@ -19,7 +19,7 @@ use crate::releases::model::{PersonAppearanceList, PersonReleasesQuery};
 #[utoipa::path(
     tag = "releases",
     params(ReleaseListQuery),
-    responses((status = 200, body = ReleaseList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows, and the same releases' Atom and JSON feeds (`rel=\"alternate\"`)"))), ListErrors)
+    responses((status = 200, description = "A page of releases", body = ReleaseList, headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows, and the same releases' Atom and JSON feeds (`rel=\"alternate\"`)"))), ListErrors)
 )]
 #[get("")]
 pub async fn list_releases(
@@ -62,7 +62,7 @@ pub async fn list_releases(
     tag = "releases",
     security(("bearer" = ["write"])),
     request_body = ReleaseInput,
-    responses((status = 201, body = super::model::ReleaseResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
+    responses((status = 201, description = "Created; `Location` is its address", body = super::model::ReleaseResponse, headers(("ETag" = String), ("Location" = String))), CreateErrors)
 )]
 #[post("")]
 pub async fn create_release(
@@ -87,7 +87,7 @@ pub async fn create_release(
 #[utoipa::path(
     tag = "releases",
     params(("id" = String, Path, description = "Release id or slug")),
-    responses((status = 200, content((super::model::ReleaseResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
+    responses((status = 200, description = "The release, with its office and appearances", content((super::model::ReleaseResponse = "application/json"), (Object = "application/ld+json")), headers(("ETag" = String))), ReadErrors)
 )]
 #[get("/{id}")]
 pub async fn get_release(
@@ -123,7 +123,7 @@ pub async fn get_release(
     security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Release id or slug"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when the release changed since")),
     request_body = ReleasePatch,
-    responses((status = 200, body = super::model::ReleaseResponse, headers(("ETag" = String))), UpdateErrors)
+    responses((status = 200, description = "The release as changed", body = super::model::ReleaseResponse, headers(("ETag" = String))), UpdateErrors)
 )]
 #[patch("/{id}")]
 pub async fn update_release(
@@ -175,7 +175,7 @@ pub async fn archive_release(
 #[utoipa::path(
     tag = "releases",
     params(("id" = String, Path, description = "Person id or slug"), PersonReleasesQuery),
-    responses((status = 200, body = PersonAppearanceList), ListErrors)
+    responses((status = 200, description = "A page of the person's appearances, newest release first", body = PersonAppearanceList), ListErrors)
 )]
 #[get("/{id}/releases")]
 pub async fn list_person_releases(

@@ -118,7 +118,7 @@ fn resume_in(hit_type: HitType, after: &Key) -> String {
 /// Hits are ranked: exact name, then name prefix, then a word of the name
 /// starting with the query, then matches in other fields; ties go people,
 /// offices, releases, then creation order.
-#[utoipa::path(tag = "search", params(SearchParams), responses((status = 200, body = SearchResults), ListErrors))]
+#[utoipa::path(tag = "search", params(SearchParams), responses((status = 200, description = "A page of hits, best first, each tagged with its `type`", body = SearchResults), ListErrors))]
 #[get("/search")]
 pub async fn search(
     caller: crate::keys::Caller,
