@@ -134,6 +134,7 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
         }
         node[key] = (*bound).into();
     }
+    name_union_variants(&mut value["components"]["schemas"]);
     if let Ok(bounded) = serde_json::from_value(value) {
         *spec = bounded;
     }
@@ -349,4 +350,54 @@ pub enum ArchiveErrors {
     /// The database is unavailable or busy; retry.
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
+}
+
+/// Tagged unions (`SearchHit`) as generators read them: each variant a
+/// named schema (`PersonHit`: the response and its `type`), the union a
+/// `oneOf` of references with a `discriminator`. utoipa writes the variants
+/// inline, which `openapi-python-client` cannot read.
+fn name_union_variants(schemas: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(names) = schemas.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()) else {
+        return;
+    };
+    for name in names {
+        let Some(variants) = schemas[&name]["oneOf"].as_array().cloned() else {
+            continue;
+        };
+        let mut refs = vec![];
+        let mut mapping = serde_json::Map::new();
+        for variant in &variants {
+            let parts = variant["allOf"].as_array();
+            let tag = parts.and_then(|p| {
+                p.iter()
+                    .find_map(|part| part["properties"]["type"]["enum"][0].as_str())
+            });
+            let (Some(parts), Some(tag)) = (parts, tag) else {
+                // Not a tagged union of references: left as it is.
+                refs.clear();
+                break;
+            };
+            // `person` in `SearchHit` is `PersonHit`; in another union `PersonUnion`.
+            let suffix = if name == "SearchHit" { "Hit" } else { &name };
+            let variant_name = format!("{}{}{suffix}", tag[..1].to_uppercase(), &tag[1..]);
+            let mut named = json!({"allOf": parts});
+            if let Some(description) = variant.get("description") {
+                named["description"] = description.clone();
+            }
+            for part in named["allOf"].as_array_mut().into_iter().flatten() {
+                if let Some(object) = part.as_object_mut() {
+                    object.remove("description");
+                }
+            }
+            schemas[&variant_name] = named;
+            let reference = format!("#/components/schemas/{variant_name}");
+            refs.push(json!({"$ref": reference}));
+            mapping.insert(tag.to_string(), reference.into());
+        }
+        if refs.len() == variants.len() {
+            schemas[&name]["oneOf"] = refs.into();
+            schemas[&name]["discriminator"] = json!({"propertyName": "type", "mapping": mapping});
+        }
+    }
 }
