@@ -358,7 +358,10 @@ pub enum ArchiveErrors {
 /// inline, which `openapi-python-client` cannot read.
 fn name_union_variants(schemas: &mut serde_json::Value) {
     use serde_json::json;
-    let Some(names) = schemas.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()) else {
+    let Some(names) = schemas
+        .as_object()
+        .map(|o| o.keys().cloned().collect::<Vec<_>>())
+    else {
         return;
     };
     for name in names {
