@@ -442,6 +442,8 @@ fn generate_releases(
             conn,
             &Actor::cli(),
             ReleaseInput {
+                publish_at: None,
+                embargo_note: None,
                 slug: Some(format!("demo-release-{}", r + 1)),
                 title: format!(
                     "IOM {} update from {} ({})",

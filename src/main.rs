@@ -187,7 +187,7 @@ enum KeysAction {
         /// Who uses the key (it names the actor in the audit trail).
         #[arg(long)]
         name: String,
-        /// read:internal, write or admin; repeat for several.
+        /// read:internal, read:embargoed, write or admin; repeat for several.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
     },
@@ -348,7 +348,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         .map(|s| {
                             pressdir::keys::Scope::parse(s).ok_or_else(|| {
                                 anyhow::anyhow!(
-                                    "unknown scope '{s}': use read:internal, write or admin"
+                                    "unknown scope '{s}': use read:internal, read:embargoed, write or admin"
                                 )
                             })
                         })

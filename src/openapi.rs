@@ -40,7 +40,7 @@ impl utoipa::Modify for BearerAuth {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An API key (`pressdir keys create`). Scopes: read:internal, write, admin (admin implies the others)."))
+                    .description(Some("An API key (`pressdir keys create`). Scopes: read:internal, read:embargoed, write, admin (admin implies the others)."))
                     .build(),
             ),
         );

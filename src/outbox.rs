@@ -44,6 +44,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("delete", "deleted"),
     ("ingest", "ingested"),
     ("import", "imported"),
+    ("publish", "published"),
 ];
 
 /// Rows keep UTC times without an offset; the API writes them with `Z`,

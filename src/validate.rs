@@ -391,6 +391,17 @@ where
     .transpose()
 }
 
+/// An RFC 3339 instant in a partial update: absent leaves it, `null`
+/// clears it (`Some(None)`).
+pub fn rfc3339_patch<'de, D>(
+    deserializer: D,
+) -> Result<Option<Option<chrono::DateTime<chrono::Utc>>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    rfc3339(deserializer).map(Some)
+}
+
 /// A calendar date, strictly `YYYY-MM-DD` (chrono's own `FromStr` also
 /// takes signed and longer years).
 pub fn iso_date<'de, D>(deserializer: D) -> Result<Option<chrono::NaiveDate>, D::Error>

@@ -93,6 +93,9 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         archived_at -> Nullable<Timestamp>,
+        publish_at -> Nullable<Timestamp>,
+        embargo_note -> Nullable<Text>,
+        published_event_at -> Nullable<Timestamp>,
     }
 }
 

@@ -606,6 +606,8 @@ pub fn ingest_in_transaction(
         conn,
         actor,
         ReleaseInput {
+            publish_at: None,
+            embargo_note: None,
             slug: None,
             title,
             dateline: extraction.dateline.clone(),

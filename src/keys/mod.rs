@@ -27,6 +27,9 @@ pub enum Scope {
     /// Keys, restore, export and import, the audit trail.
     #[serde(rename = "admin")]
     Admin,
+    /// See releases still under embargo (partners trusted with them).
+    #[serde(rename = "read:embargoed")]
+    ReadEmbargoed,
 }
 
 impl Scope {
@@ -35,6 +38,7 @@ impl Scope {
             Self::ReadInternal => "read:internal",
             Self::Write => "write",
             Self::Admin => "admin",
+            Self::ReadEmbargoed => "read:embargoed",
         }
     }
 
@@ -43,6 +47,7 @@ impl Scope {
             "read:internal" => Some(Self::ReadInternal),
             "write" => Some(Self::Write),
             "admin" => Some(Self::Admin),
+            "read:embargoed" => Some(Self::ReadEmbargoed),
             _ => None,
         }
     }
@@ -95,6 +100,11 @@ impl Caller {
         } else {
             Audience::Public
         }
+    }
+
+    /// Whether releases still under embargo are shown to this caller.
+    pub fn sees_embargoed(&self) -> bool {
+        self.has(Scope::ReadEmbargoed)
     }
 
     /// Archived rows as tombstones need `read:internal`.

@@ -18,15 +18,17 @@ use crate::paging::{PageRequest, Precondition};
 )]
 #[get("/{id}/appearances")]
 pub async fn list_release_appearances(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<AppearanceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let embargoed = caller.sees_embargoed();
     let body = pool
         .run(move |conn| {
-            let release = crate::releases::db::find_release(conn, &id, false)?;
+            let release = crate::releases::db::find_visible(conn, &id, embargoed)?;
             Ok(AppearanceList::from(db::list_for_release(
                 conn,
                 &release.id,

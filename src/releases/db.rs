@@ -66,9 +66,13 @@ fn filtered<ST: 'static>(
     mut query: releases::BoxedQuery<'static, MultiBackend, ST>,
     filter: &ReleaseListQuery,
     include_archived: bool,
+    embargoed: bool,
 ) -> Result<releases::BoxedQuery<'static, MultiBackend, ST>, ApiError> {
     if !include_archived {
         query = query.filter(releases::archived_at.is_null());
+    }
+    if !embargoed {
+        query = query.filter(public_now());
     }
     // An archived office or person filters nothing in, as an unknown one,
     // unless archived rows are asked for.
@@ -151,6 +155,25 @@ fn filtered<ST: 'static>(
     Ok(query)
 }
 
+/// Public now: no embargo, or one that has ended.
+#[diesel::dsl::auto_type]
+fn public_now() -> _ {
+    let at: chrono::NaiveDateTime = now();
+    releases::publish_at
+        .is_null()
+        .or(releases::publish_at.le(at))
+}
+
+/// A release as a reader may see it: one still under embargo is "not
+/// found" to whoever may not see embargoed releases.
+pub fn find_visible(conn: &mut DbConn, key: &str, embargoed: bool) -> Result<Release, ApiError> {
+    let release = find_release(conn, key, false)?;
+    if !embargoed && release.embargoed_at(now()) {
+        return Err(ApiError::not_found("release", key));
+    }
+    Ok(release)
+}
+
 /// The newest releases first (by date, undated last), for a feed.
 pub fn newest(
     conn: &mut DbConn,
@@ -163,6 +186,7 @@ pub fn newest(
             .select(Release::as_select())
             .into_boxed::<MultiBackend>(),
         filter,
+        false,
         false,
     )?;
     Ok(query
@@ -181,6 +205,7 @@ pub fn list_releases(
     filter: &ReleaseListQuery,
     page: &PageRequest,
     include_archived: bool,
+    embargoed: bool,
 ) -> Result<Page<Release>, ApiError> {
     let search = SearchQuery::from_param(filter.q.as_deref())?;
     let mut query = filtered(
@@ -190,6 +215,7 @@ pub fn list_releases(
             .into_boxed::<MultiBackend>(),
         filter,
         include_archived,
+        embargoed,
     )?;
     if let Some(search) = &search {
         query = query.filter(search::matches(conn, Table::Releases, search));
@@ -370,6 +396,9 @@ pub fn insert_in_transaction(
         updated_at: at,
         version: 1,
         archived_at: None,
+        publish_at: input.publish_at.map(|t| t.naive_utc()),
+        embargo_note: input.embargo_note,
+        published_event_at: None,
     };
     diesel::insert_into(releases::table)
         .values(&release)
@@ -385,7 +414,7 @@ pub fn insert_in_transaction(
         None,
         Some(&release),
     )?;
-    Ok(release)
+    publish_if_due(conn, release)
 }
 
 pub fn update_release(
@@ -417,6 +446,8 @@ pub fn update_release(
             url: input.url,
             summary: input.summary,
             body: input.body,
+            publish_at: input.publish_at.map(|t| t.naive_utc()),
+            embargo_note: input.embargo_note,
             updated_at: now(),
             version: current.version + 1,
         };
@@ -442,8 +473,68 @@ pub fn update_release(
             Some(&current),
             Some(&release),
         )?;
-        Ok(release)
+        publish_if_due(conn, release)
     })
+}
+
+/// A release whose embargo is over (or that never had one) and whose
+/// `release.published` event is not written yet: written now, in the
+/// caller's transaction. Each release is published once; moving
+/// `publish_at` later after that hides it again but publishes nothing more.
+fn publish_if_due(conn: &mut DbConn, mut release: Release) -> Result<Release, ApiError> {
+    let at = now();
+    if release.published_event_at.is_some()
+        || release.embargoed_at(at)
+        || release.archived_at.is_some()
+    {
+        return Ok(release);
+    }
+    diesel::update(releases::table.find(&release.id))
+        .set(releases::published_event_at.eq(at))
+        .execute(conn)?;
+    release.published_event_at = Some(at);
+    let state = serde_json::to_value(&release).ok();
+    crate::outbox::enqueue(conn, "publish", "release", &release.id, state.as_ref())?;
+    Ok(release)
+}
+
+/// Releases whose embargo ended and that are not yet published: each gets
+/// a new version and `updated_at` (so that change feeds and feeds show it
+/// now) and its `release.published` event, a transaction each. The
+/// webhook dispatcher calls this on every pass; on PostgreSQL instances
+/// skip releases another is publishing. Gives how many were published.
+pub fn publish_due(conn: &mut DbConn) -> Result<usize, ApiError> {
+    let due = || {
+        releases::table
+            .filter(releases::published_event_at.is_null())
+            .filter(releases::archived_at.is_null())
+            .filter(releases::publish_at.le(now()))
+            .select(releases::id)
+            .limit(100)
+    };
+    let ids: Vec<String> = due().load(conn)?;
+    let mut published = 0;
+    for id in ids {
+        published += write_transaction(conn, |conn| {
+            let claimed: Option<String> = match conn {
+                DbConn::Pg(pg) => due()
+                    .filter(releases::id.eq(&id))
+                    .for_update()
+                    .skip_locked()
+                    .first(pg)
+                    .optional()?,
+                DbConn::Sqlite(_) => due().filter(releases::id.eq(&id)).first(conn).optional()?,
+            };
+            if claimed.is_none() {
+                return Ok::<_, ApiError>(0);
+            }
+            touch(conn, &id)?;
+            let release = find_release(conn, &id, true)?;
+            publish_if_due(conn, release)?;
+            Ok(1)
+        })?;
+    }
+    Ok(published)
 }
 
 pub fn archive_release(
@@ -581,6 +672,7 @@ pub fn for_person(
     person_id: &str,
     role: Option<Role>,
     page: &PageRequest,
+    embargoed: bool,
 ) -> QueryResult<Page<PersonAppearance>> {
     let mut query = appearances::table
         .inner_join(releases::table)
@@ -589,6 +681,9 @@ pub fn for_person(
         .filter(releases::archived_at.is_null())
         .select((Appearance::as_select(), Release::as_select()))
         .into_boxed::<MultiBackend>();
+    if !embargoed {
+        query = query.filter(public_now());
+    }
     if let Some(role) = role {
         query = query.filter(appearances::role.eq(role.as_str()));
     }

@@ -30,6 +30,7 @@ pub async fn list_releases(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let archived = caller.allow_archived(query.include_archived)?;
+    let embargoed = caller.sees_embargoed();
     let feed = crate::releases::model::FeedQuery {
         office: query.office.clone(),
         person: query.person.clone(),
@@ -38,7 +39,7 @@ pub async fn list_releases(
     };
     let body = pool
         .run(move |conn| {
-            let page = db::list_releases(conn, &query, &page, archived)?;
+            let page = db::list_releases(conn, &query, &page, archived, embargoed)?;
             Ok(ReleaseList {
                 items: db::embed(conn, page.items)?,
                 next_cursor: page.next_cursor,
@@ -91,13 +92,15 @@ pub async fn create_release(
 )]
 #[get("/{id}")]
 pub async fn get_release(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let embargoed = caller.sees_embargoed();
     let release = pool
         .run(move |conn| {
-            let release = db::find_release(conn, &id, false)?;
+            let release = db::find_visible(conn, &id, embargoed)?;
             Ok(db::embed_one(conn, release)?)
         })
         .await?;
@@ -179,17 +182,19 @@ pub async fn archive_release(
 )]
 #[get("/{id}/releases")]
 pub async fn list_person_releases(
+    caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
     id: web::Path<String>,
     QueryParams(query): QueryParams<PersonReleasesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let embargoed = caller.sees_embargoed();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let body = pool
         .run(move |conn| {
             let person = crate::people::db::find_person(conn, &id, false)?;
             Ok(PersonAppearanceList::from(crate::releases::db::for_person(
-                conn, &person.id, query.role, &page,
+                conn, &person.id, query.role, &page, embargoed,
             )?))
         })
         .await?;

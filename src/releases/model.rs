@@ -46,6 +46,21 @@ pub struct Release {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub archived_at: Option<NaiveDateTime>,
+    /// Under embargo until then: seen only with `read:embargoed`.
+    #[serde(default)]
+    pub publish_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub embargo_note: Option<String>,
+    /// When its `release.published` event was written (once).
+    #[serde(default)]
+    pub published_event_at: Option<NaiveDateTime>,
+}
+
+impl Release {
+    /// Still under embargo at `at`.
+    pub fn embargoed_at(&self, at: NaiveDateTime) -> bool {
+        self.publish_at.is_some_and(|p| p > at)
+    }
 }
 
 /// The editable columns, written whole on every update.
@@ -61,6 +76,8 @@ pub struct ReleaseChanges {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
+    pub publish_at: Option<NaiveDateTime>,
+    pub embargo_note: Option<String>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -100,6 +117,16 @@ pub struct ReleaseInput {
     #[validate(length(max = 100000), custom(function = "rules::multi_line"))]
     #[schema(max_length = 100000)]
     pub body: Option<String>,
+    /// Under embargo until this instant (RFC 3339): before it the release is
+    /// seen only with a `read:embargoed` key, and its `release.published`
+    /// webhook fires then. Null or past: public now.
+    #[serde(default, deserialize_with = "crate::validate::rfc3339")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-12-03T14:00:00Z")]
+    pub publish_at: Option<DateTime<Utc>>,
+    /// `Embargoed until 3 December, 09:00 Geneva time`.
+    #[validate(length(max = 200), custom(function = "rules::single_line"))]
+    #[schema(max_length = 200)]
+    pub embargo_note: Option<String>,
 }
 
 impl ReleaseInput {
@@ -112,6 +139,7 @@ impl ReleaseInput {
             &mut self.language,
             &mut self.summary,
             &mut self.body,
+            &mut self.embargo_note,
         ] {
             trim_opt(field);
         }
@@ -131,6 +159,8 @@ impl From<&Release> for ReleaseInput {
             url: r.url.clone(),
             summary: r.summary.clone(),
             body: r.body.clone(),
+            publish_at: r.publish_at.map(|t| t.and_utc()),
+            embargo_note: r.embargo_note.clone(),
         }
     }
 }
@@ -166,6 +196,13 @@ pub struct ReleasePatch {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>, max_length = 100000)]
     pub body: Option<Option<String>>,
+    /// A new embargo end; `null` lifts it (public now).
+    #[serde(default, deserialize_with = "crate::validate::rfc3339_patch")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub publish_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub embargo_note: Option<Option<String>>,
 }
 
 impl ReleasePatch {
@@ -179,6 +216,9 @@ impl ReleasePatch {
         if let Some(published_on) = self.published_on {
             input.published_on = published_on;
         }
+        if let Some(publish_at) = self.publish_at {
+            input.publish_at = publish_at;
+        }
         for (target, change) in [
             (&mut input.dateline, self.dateline),
             (&mut input.office_id, self.office_id),
@@ -186,6 +226,7 @@ impl ReleasePatch {
             (&mut input.url, self.url),
             (&mut input.summary, self.summary),
             (&mut input.body, self.body),
+            (&mut input.embargo_note, self.embargo_note),
         ] {
             if let Some(value) = change {
                 *target = value;
@@ -212,6 +253,11 @@ pub struct ReleaseResponse {
     pub body: Option<String>,
     /// In order of appearance.
     pub appearances: Vec<AppearanceResponse>,
+    /// Still under embargo (only `read:embargoed` keys see it until
+    /// `publish_at`).
+    pub embargoed: bool,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub embargo_note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Bumped on every change, including changes to its appearances; the ETag.
@@ -225,7 +271,9 @@ impl ReleaseResponse {
         office: Option<OfficeSummary>,
         appearances: Vec<AppearanceResponse>,
     ) -> Self {
+        let embargoed = r.embargoed_at(crate::db::now());
         Self {
+            embargoed,
             id: r.id,
             slug: r.slug,
             title: r.title,
@@ -238,6 +286,8 @@ impl ReleaseResponse {
             summary: r.summary,
             body: r.body,
             appearances,
+            publish_at: r.publish_at.map(|t| t.and_utc()),
+            embargo_note: r.embargo_note,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,

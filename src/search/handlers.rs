@@ -132,6 +132,7 @@ pub async fn search(
     let after = page.after.as_deref().map(decode_key).transpose()?;
     let only = params.hit_type;
     let audience = caller.audience();
+    let embargoed = caller.sees_embargoed();
     let wanted = move |t: HitType| only.is_none_or(|only| only == t);
     let q = Some(params.q.clone());
     let body = pool
@@ -204,6 +205,7 @@ pub async fn search(
                     &filter,
                     &per_table(HitType::Release),
                     false,
+                    embargoed,
                 )?;
                 more |= found.next_cursor.is_some();
                 hits.extend(found.items.iter().map(|r| {

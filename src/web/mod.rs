@@ -455,7 +455,8 @@ async fn person_page(
         .run(move |conn| {
             let person = crate::people::db::find_person(conn, &key, false)?;
             let page = PageRequest::largest();
-            let appearances = crate::releases::db::for_person(conn, &person.id, None, &page)?.items;
+            let appearances =
+                crate::releases::db::for_person(conn, &person.id, None, &page, false)?.items;
             let person = crate::people::db::embed_one(conn, person, Audience::Public)?;
             Ok((person, appearances))
         })
@@ -652,7 +653,8 @@ async fn release_page(
     let key = id.into_inner();
     let release = pool
         .run(move |conn| {
-            let release = crate::releases::db::find_release(conn, &key, false)?;
+            // The page is public: an embargoed release is not there yet.
+            let release = crate::releases::db::find_visible(conn, &key, false)?;
             Ok(crate::releases::db::embed_one(conn, release)?)
         })
         .await

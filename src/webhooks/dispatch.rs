@@ -165,12 +165,14 @@ async fn pass(
     finished: &Arc<tokio::sync::Notify>,
 ) -> Result<bool, crate::error::ApiError> {
     let retry_for = chrono::Duration::from_std(settings.retry_for).unwrap_or_default();
+    // Releases whose embargo just ended: their release.published events.
+    let published = pool.run(crate::releases::db::publish_due).await?;
     let fanned = pool
         .run(move |conn| Ok(db::fan_out(conn, retry_for)?))
         .await?;
     let free = permits.available_permits().min(per_endpoint);
     if free == 0 {
-        return Ok(fanned > 0);
+        return Ok(fanned > 0 || published > 0);
     }
     let busy: Vec<String> = in_flight
         .lock()
@@ -225,7 +227,7 @@ async fn pass(
             finished.notify_one();
         });
     }
-    Ok(fanned > 0 || started > 0)
+    Ok(fanned > 0 || started > 0 || published > 0)
 }
 
 /// One attempt: POST the event with its Standard Webhooks headers.

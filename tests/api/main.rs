@@ -2,6 +2,7 @@ mod access;
 mod audit;
 mod contact_points;
 mod duty;
+mod embargo;
 mod errors;
 mod export;
 mod feeds;
