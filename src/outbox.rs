@@ -60,6 +60,27 @@ fn utc(value: Value) -> Value {
     }
 }
 
+/// Whether the change is to a release still under embargo (or one of its
+/// appearances): partners hear nothing of it until `release.published`.
+fn under_embargo(conn: &mut DbConn, entity: &str, state: Option<&Value>) -> QueryResult<bool> {
+    use crate::db::schema::releases;
+    let release_id = match entity {
+        "release" => state.and_then(|s| s.get("id")),
+        "appearance" => state.and_then(|s| s.get("release_id")),
+        _ => None,
+    };
+    let Some(release_id) = release_id.and_then(Value::as_str) else {
+        return Ok(false);
+    };
+    let publish_at: Option<chrono::NaiveDateTime> = releases::table
+        .find(release_id)
+        .select(releases::publish_at)
+        .first(conn)
+        .optional()?
+        .flatten();
+    Ok(publish_at.is_some_and(|at| at > now()))
+}
+
 /// Adds the event of one change: `{type, timestamp, data}` as Standard
 /// Webhooks has it. `data` is thin (what changed, its version and its
 /// `updated_at`, which is its change-feed position for `updated_since`, and
@@ -78,6 +99,9 @@ pub fn enqueue(
     let Some((_, past)) = ACTIONS.iter().find(|(a, _)| *a == action) else {
         return Ok(());
     };
+    if under_embargo(conn, entity, state)? {
+        return Ok(());
+    }
     let event_type = format!("{entity}.{past}");
     let field = |name: &str| state.and_then(|s| s.get(name)).cloned();
     let mut data = json!({"entity": entity, "id": id});

@@ -108,7 +108,7 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
     let endpoint: Value = call(
         admin
             .post(now.url("/api/v1/webhooks"))
-            .json(&json!({"url": receiver.url, "event_types": ["release.published"]})),
+            .json(&json!({"url": receiver.url, "event_types": ["release.created", "release.updated", "release.published", "appearance.created"]})),
     )
     .await
     .2;
@@ -148,15 +148,26 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
         listed["items"][0]["embargo_note"],
         "Embargoed until 1 January 2030, 00:00 UTC"
     );
-    let published_now = receiver
-        .wait_for("the unembargoed release's event", |got| {
-            delivered_ids(got).len() == 1
+    // The release without embargo: created and published.
+    receiver
+        .wait_for("the public release's events", |got| {
+            delivered_ids(got).len() == 2
         })
         .await;
-    let event: Value = serde_json::from_str(&published_now[0].body).unwrap();
-    assert_ne!(event["data"]["id"], id, "not the embargoed one");
+    // A change during the embargo: still nothing of it to partners.
+    call(
+        writer
+            .patch(now.url(&format!("/api/v1/releases/{id}")))
+            .json(&json!({"summary": "Shelter for 20,000 families"})),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(receiver.received().len(), 1, "no event before its time");
+    let before = receiver.received();
+    assert_eq!(delivered_ids(&before).len(), 2);
+    assert!(
+        before.iter().all(|r| !r.body.contains(id)),
+        "no event names the embargoed release before its time"
+    );
 
     // The same database, a clock past the embargo: everywhere, and published once.
     let later = start_with(
@@ -175,13 +186,13 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
     later.wait_ready().await;
     let got = receiver
         .wait_for("release.published at its time", |got| {
-            delivered_ids(got).len() == 2
+            delivered_ids(got).len() == 3
         })
         .await;
-    let event: Value = serde_json::from_str(&got[1].body).unwrap();
+    let event: Value = serde_json::from_str(&got[2].body).unwrap();
     assert_eq!(event["type"], "release.published");
     assert_eq!(event["data"]["id"], id);
-    assert!(verify(&secret, &got[1]));
+    assert!(verify(&secret, &got[2]));
     for (surface, shown) in public_surfaces(&later.address, slug, id).await {
         assert!(shown, "after its time, missing from {surface}");
     }
