@@ -37,10 +37,11 @@ async fn load(
     kind: &str,
 ) -> Result<Feed, ApiError> {
     let list = filter.as_list_query();
-    let releases = pool
+    let (releases, last_change) = pool
         .run(move |conn| {
             let rows = crate::releases::db::newest(conn, &list, ENTRIES)?;
-            Ok(crate::releases::db::embed(conn, rows)?)
+            let last_change = crate::releases::db::last_change(conn, &list)?;
+            Ok((crate::releases::db::embed(conn, rows)?, last_change))
         })
         .await?;
     let organisation = req
@@ -54,11 +55,7 @@ async fn load(
     } else {
         format!("{organisation}: press releases ({described})")
     };
-    let updated = releases
-        .iter()
-        .map(|r| r.updated_at)
-        .max()
-        .unwrap_or(DateTime::UNIX_EPOCH);
+    let updated = last_change.map_or(DateTime::UNIX_EPOCH, |at| at.and_utc());
     let query = filter.query_string();
     Ok(Feed {
         title,
@@ -70,12 +67,13 @@ async fn load(
     })
 }
 
-/// When a release was published: its date (at midnight UTC), else when it
-/// was added.
+/// When a release was published: its date (at midnight UTC), else the end
+/// of its embargo, else when it was added.
 fn published(release: &ReleaseResponse) -> DateTime<Utc> {
     release
         .published_on
         .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+        .or(release.publish_at)
         .unwrap_or(release.created_at)
 }
 

@@ -57,8 +57,9 @@ pub fn people_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Person
         .load(conn)
 }
 
-/// A JSON-array member pattern for LIKE: `"es"` inside `["en","es"]`.
-fn member_pattern(tag: &str) -> String {
+/// A JSON-array member pattern for LIKE: `"es"` inside `["en","es"]`
+/// (matched against the lowered column).
+pub fn member_pattern(tag: &str) -> String {
     let quoted = serde_json::to_string(&tag.trim().to_lowercase()).unwrap_or_default();
     let escaped = quoted
         .replace('\\', "\\\\")
@@ -124,10 +125,20 @@ pub fn list_people(
         );
     }
     if let Some(role) = filter.role {
+        use crate::db::schema::releases;
+        // Only releases a reader may see: live, and not under embargo.
+        let at = now();
         let ids = appearances::table
+            .inner_join(releases::table)
             .select(appearances::person_id)
             .filter(appearances::role.eq(role.as_str()))
-            .filter(appearances::archived_at.is_null());
+            .filter(appearances::archived_at.is_null())
+            .filter(releases::archived_at.is_null())
+            .filter(
+                releases::publish_at
+                    .is_null()
+                    .or(releases::publish_at.le(at)),
+            );
         query = query.filter(people::id.eq_any(ids));
     }
     if let Some(on_duty) = filter.on_duty {

@@ -128,19 +128,14 @@ fn filtered<ST: 'static>(
         (None, None) => query,
     };
     if let Some(topic) = &filter.topic {
-        // Topics are a JSON list in a text column: the quoted topic, with
-        // LIKE's wildcards escaped, is one of its items.
-        let quoted = serde_json::to_string(topic.trim()).unwrap_or_default();
-        let pattern = format!(
-            "%{}%",
-            quoted
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        // Topics are a JSON list in a text column, matched as people's are.
         let with_topic = people::table
             .select(people::id)
-            .filter(people::topics.like(pattern).escape('\\'))
+            .filter(
+                crate::db::lower(people::topics.nullable())
+                    .like(crate::people::db::member_pattern(topic))
+                    .escape('\\'),
+            )
             .filter(
                 people::archived_at
                     .is_null()
@@ -172,6 +167,37 @@ pub fn find_visible(conn: &mut DbConn, key: &str, embargoed: bool) -> Result<Rel
         return Err(ApiError::not_found("release", key));
     }
     Ok(release)
+}
+
+/// When what a feed of this filter shows last changed: the latest
+/// `updated_at` of every matching release, archived and embargoed ones
+/// included (one leaving the feed changes it too), or the latest embargo
+/// that has ended (a release entering it).
+pub fn last_change(
+    conn: &mut DbConn,
+    filter: &ReleaseListQuery,
+) -> Result<Option<chrono::NaiveDateTime>, ApiError> {
+    let updated: Option<chrono::NaiveDateTime> = filtered(
+        conn,
+        releases::table
+            .select(diesel::dsl::max(releases::updated_at))
+            .into_boxed::<MultiBackend>(),
+        filter,
+        true,
+        true,
+    )?
+    .first(conn)?;
+    let ended: Option<chrono::NaiveDateTime> = filtered(
+        conn,
+        releases::table
+            .select(diesel::dsl::max(releases::publish_at))
+            .into_boxed::<MultiBackend>(),
+        filter,
+        false,
+        false,
+    )?
+    .first(conn)?;
+    Ok(updated.max(ended))
 }
 
 /// The newest releases first (by date, undated last), for a feed.
@@ -463,7 +489,15 @@ pub fn update_release(
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
         search::index::release_changed(conn, &current.id, Fresh::Existing)?;
-        let release = find_release(conn, &current.id, true)?;
+        let mut release = find_release(conn, &current.id, true)?;
+        // Published, then put under embargo again: it will be published
+        // (and announced, and shown in change feeds) again at its new time.
+        if release.published_event_at.is_some() && release.embargoed_at(now()) {
+            diesel::update(releases::table.find(&release.id))
+                .set(releases::published_event_at.eq(None::<chrono::NaiveDateTime>))
+                .execute(conn)?;
+            release.published_event_at = None;
+        }
         crate::audit::record(
             conn,
             actor,

@@ -166,7 +166,14 @@ async fn pass(
 ) -> Result<bool, crate::error::ApiError> {
     let retry_for = chrono::Duration::from_std(settings.retry_for).unwrap_or_default();
     // Releases whose embargo just ended: their release.published events.
-    let published = pool.run(crate::releases::db::publish_due).await?;
+    let published = match pool.run(crate::releases::db::publish_due).await {
+        Ok(published) => published,
+        Err(error) => {
+            // Deliveries go on; publishing is tried again next pass.
+            tracing::warn!(%error, "publishing releases whose embargo ended failed");
+            0
+        }
+    };
     let fanned = pool
         .run(move |conn| Ok(db::fan_out(conn, retry_for)?))
         .await?;

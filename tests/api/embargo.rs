@@ -126,6 +126,28 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
             .json(&json!({"person_id": "jorge-gallo", "role": "media_contact"})),
     )
     .await;
+    // Someone who appears only in it: `people?role=` must not give them away.
+    let (_, _, ana) = call(
+        writer
+            .post(now.url("/api/v1/people"))
+            .json(&json!({"full_name": "Ana Pérez", "office_id": "iom-washington"})),
+    )
+    .await;
+    call(
+        writer
+            .post(now.url(&format!("/api/v1/releases/{id}/appearances")))
+            .json(&json!({"person_id": ana["id"], "role": "mentioned"})),
+    )
+    .await;
+    let mentioned = |base: String| async move {
+        let body = reqwest::get(format!("{base}/api/v1/people?role=mentioned"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        body.contains("Ana P")
+    };
     // A release without embargo is published at once.
     call(
         writer
@@ -138,6 +160,10 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
     for (surface, shown) in public_surfaces(&now.address, slug, id).await {
         assert!(!shown, "the embargoed release leaked through {surface}");
     }
+    assert!(
+        !mentioned(now.address.clone()).await,
+        "people?role= gave it away"
+    );
     // A partner trusted with embargoes sees it, never from a shared cache.
     let (status, headers, _) = call(partner.get(now.url(&format!("/api/v1/releases/{id}")))).await;
     assert_eq!(status, 200);
@@ -196,5 +222,6 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
     for (surface, shown) in public_surfaces(&later.address, slug, id).await {
         assert!(shown, "after its time, missing from {surface}");
     }
+    assert!(mentioned(later.address.clone()).await);
     drop(now);
 }

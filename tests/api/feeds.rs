@@ -182,6 +182,24 @@ async fn feeds_answer_conditional_gets_and_are_linked_from_lists_and_pages() {
         .unwrap();
     assert_eq!(changed.status(), 200);
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    // A release leaving the feed (archived) moves Last-Modified too.
+    let last_modified = changed.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        app.delete(&format!("/api/v1/releases/{id}")).await.status(),
+        204
+    );
+    let after_archive = app
+        .public
+        .get(app.url(path))
+        .header("if-modified-since", &last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after_archive.status(), 200, "not a stale 304");
 
     let list = app
         .public
