@@ -102,15 +102,16 @@ fn answer(
     updated: DateTime<Utc>,
 ) -> HttpResponse {
     let tag = format!("\"{}\"", &crate::text::sha256_hex(body.as_bytes())[..32]);
-    let last_modified = updated.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let fresh = match header(header::IF_NONE_MATCH) {
-        Some(tags) => tags
-            .split(',')
-            .any(|t| t.trim().trim_start_matches("W/") == tag),
-        None => header(header::IF_MODIFIED_SINCE)
+    let last_modified = crate::http::http_date(updated);
+    // If-None-Match decides when present; If-Modified-Since otherwise.
+    let fresh = if req.headers().contains_key(header::IF_NONE_MATCH) {
+        crate::http::none_match(req, |t| t == tag)
+    } else {
+        req.headers()
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
             .and_then(|since| DateTime::parse_from_rfc2822(since).ok())
-            .is_some_and(|since| updated.timestamp() <= since.timestamp()),
+            .is_some_and(|since| updated.timestamp() <= since.timestamp())
     };
     let mut response = if fresh {
         HttpResponse::NotModified()

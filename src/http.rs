@@ -318,11 +318,7 @@ pub fn single<T: Serialize>(
     let last_modified = value["updated_at"]
         .as_str()
         .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .map(|at| {
-            at.with_timezone(&chrono::Utc)
-                .format("%a, %d %b %Y %H:%M:%S GMT")
-                .to_string()
-        });
+        .map(|at| http_date(at.with_timezone(&chrono::Utc)));
     // Only a read can be "not modified": a write that matched has happened.
     let read = matches!(
         *req.method(),
@@ -380,8 +376,13 @@ pub fn list<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>
     response.content_type("application/json").body(json)
 }
 
+/// A time as an HTTP date (`Last-Modified`): `Mon, 30 Nov 2026 14:03:00 GMT`.
+pub fn http_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 /// Whether `If-None-Match` names a tag `matches` accepts (weak comparison).
-fn none_match(req: &HttpRequest, matches: impl Fn(&str) -> bool) -> bool {
+pub fn none_match(req: &HttpRequest, matches: impl Fn(&str) -> bool) -> bool {
     let Some(value) = req
         .headers()
         .get(header::IF_NONE_MATCH)

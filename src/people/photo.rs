@@ -332,11 +332,7 @@ pub async fn get_photo(
         })
         .await?;
     let tag = format!("\"{etag}\"");
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let fresh = crate::http::none_match(&req, |t| t == tag);
     // The url carries the digest: a year of caching is safe.
     let cache = "public, max-age=31536000, immutable";
     if fresh {
