@@ -52,7 +52,8 @@ impl utoipa::Modify for BearerAuth {
 /// `http::check_query_values`, the guard (path segments) and
 /// `Precondition` (If-Match) enforce, and members whose rule lives in a
 /// custom validator get theirs. Generated clients and fuzzers then know
-/// every bound.
+/// every bound. It also names the union variants and attaches the
+/// examples (see `attach_examples`).
 pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
     use crate::http::MAX_PARAM_CHARS;
     use crate::paging::MAX_IF_MATCH_CHARS;
@@ -135,8 +136,71 @@ pub fn document_bounds(spec: &mut utoipa::openapi::OpenApi) {
         node[key] = (*bound).into();
     }
     name_union_variants(&mut value["components"]["schemas"]);
+    attach_examples(&mut value["paths"]);
     if let Ok(bounded) = serde_json::from_value(value) {
         *spec = bounded;
+    }
+}
+
+/// Request and response bodies captured from a server on the seeded
+/// directory by `tests/api/examples.rs`.
+const EXAMPLES: &str = include_str!("../openapi/examples.json");
+
+/// Gives every body in the spec its example: the one captured for that
+/// operation, status and media type; for a refusal not captured on that
+/// operation, the one captured for its status; for an image, a description
+/// (a picture cannot be written in JSON).
+fn attach_examples(paths: &mut serde_json::Value) {
+    let Ok(examples) = serde_json::from_str::<serde_json::Value>(EXAMPLES) else {
+        return;
+    };
+    let image = serde_json::json!({"photo": {
+        "summary": "A portrait as the camera wrote it",
+        "description": "A JPEG, PNG or WebP of at most `--max-photo-bytes`; it is stored as a 400×400 JPEG with its metadata (GPS included) removed."
+    }});
+    for (path, item) in paths.as_object_mut().into_iter().flatten() {
+        for (method, operation) in item.as_object_mut().into_iter().flatten() {
+            let captured = &examples["operations"][format!("{method} {path}")];
+            if let Some(content) = operation
+                .get_mut("requestBody")
+                .and_then(|body| body.get_mut("content"))
+                .and_then(|content| content.as_object_mut())
+            {
+                for (content_type, media) in content {
+                    if let Some(example) = captured["request"].get(content_type) {
+                        media["example"] = example.clone();
+                    } else if content_type.starts_with("image/") {
+                        media["examples"] = image.clone();
+                    }
+                }
+            }
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(|r| r.as_object_mut())
+            else {
+                continue;
+            };
+            for (status, response) in responses {
+                let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut())
+                else {
+                    continue;
+                };
+                for (content_type, media) in content {
+                    let example = captured["responses"][status.as_str()]
+                        .get(content_type)
+                        .or_else(|| {
+                            (content_type == "application/problem+json")
+                                .then(|| examples["problems"].get(status.as_str()))
+                                .flatten()
+                        });
+                    if let Some(example) = example {
+                        media["example"] = example.clone();
+                    } else if content_type.starts_with("image/") {
+                        media["examples"] = image.clone();
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -100,22 +100,27 @@ struct PageFailure {
 
 impl PageFailure {
     fn new(org: &Organisation, error: ApiError) -> Self {
-        let problem = error.problem();
-        let markup = layout(
-            org,
-            &problem.title,
-            None,
-            html! {
-                h1 { (problem.title) }
-                p { (problem.detail) }
-                p { a href="/" { "Search the directory" } }
-            },
-        );
         Self {
             status: actix_web::ResponseError::status_code(&error),
-            body: markup.into_string(),
+            body: failure_page(org, &error),
         }
     }
+}
+
+/// The page a browser is shown for an error (public for the spec's examples).
+pub fn failure_page(org: &Organisation, error: &ApiError) -> String {
+    let problem = error.problem();
+    layout(
+        org,
+        &problem.title,
+        None,
+        html! {
+            h1 { (problem.title) }
+            p { (problem.detail) }
+            p { a href="/" { "Search the directory" } }
+        },
+    )
+    .into_string()
 }
 
 impl std::fmt::Display for PageFailure {

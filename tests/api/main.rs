@@ -4,6 +4,7 @@ mod contact_points;
 mod duty;
 mod embargo;
 mod errors;
+mod examples;
 mod export;
 mod feeds;
 mod formats;
