@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,6 +50,17 @@ pub struct IngestInput {
     #[validate(custom(function = "rules::language_tag"))]
     #[schema(max_length = 35, example = "en")]
     pub language: Option<String>,
+    /// Under embargo until this instant, as for a release created directly:
+    /// the release, its quotes and its appearances stay hidden from the
+    /// public until then. The people and numbers read from it are directory
+    /// entries and are listed at once.
+    #[serde(default, deserialize_with = "crate::validate::rfc3339")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-12-03T14:00:00Z")]
+    pub publish_at: Option<DateTime<Utc>>,
+    /// `Embargoed until 3 December, 09:00 Geneva time`.
+    #[validate(length(max = 200), custom(function = "rules::single_line"))]
+    #[schema(max_length = 200)]
+    pub embargo_note: Option<String>,
 }
 
 /// What ingestion did to one record.
@@ -606,8 +617,8 @@ pub fn ingest_in_transaction(
         conn,
         actor,
         ReleaseInput {
-            publish_at: None,
-            embargo_note: None,
+            publish_at: input.publish_at,
+            embargo_note: input.embargo_note.clone(),
             slug: None,
             title,
             dateline: extraction.dateline.clone(),

@@ -23,7 +23,8 @@ pub struct IngestParams {
 /// Ingest a press release's raw text.
 ///
 /// Send JSON (`text` and, optionally, what the text does not say: `title`,
-/// `url`, `published_on`, `language`) or the bare text as `text/plain`.
+/// `url`, `published_on`, `language`; `publish_at` and `embargo_note` to
+/// ingest it under embargo) or the bare text as `text/plain`.
 /// Answers 201 with the release, its people and contact points, linked to
 /// the offices and people already known; 200 when the same release (same
 /// url, or same text) was ingested before, changing nothing, or for a dry run.

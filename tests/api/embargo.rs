@@ -225,3 +225,50 @@ async fn an_embargoed_release_leaks_nowhere_and_is_published_at_its_time() {
     assert!(mentioned(later.address.clone()).await);
     drop(now);
 }
+
+/// A release can be ingested under embargo: the release, its quotes and its
+/// appearances wait; the people read from it are directory entries.
+#[tokio::test]
+async fn a_release_ingested_under_embargo_leaks_nowhere() {
+    let app = crate::helpers::spawn_app().await;
+    let text = format!(
+        "{TITLE}\n\nWASHINGTON, 20 November 2026 – IOM today launched an appeal for families displaced by the floods.\n\n\
+         “Families need shelter before the rains return,” said Jorge Gallo, IOM spokesperson.\n\n\
+         For more information, please contact:\nJorge Gallo, IOM Washington, Tel: +1 202 555 0143, Email: jgallo@iom.int\n"
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/releases/ingest"))
+        .json(&json!({"text": text, "publish_at": EMBARGO_ENDS,
+                      "embargo_note": "Embargoed until 1 January 2030, 00:00 UTC"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let ingested: Value = response.json().await.unwrap();
+    let release = &ingested["release"];
+    assert_eq!(release["embargoed"], true);
+    assert_eq!(release["publish_at"], EMBARGO_ENDS);
+    assert!(!release["appearances"].as_array().unwrap().is_empty());
+    let (id, slug) = (
+        release["id"].as_str().unwrap(),
+        release["slug"].as_str().unwrap(),
+    );
+    for (surface, shown) in public_surfaces(&app.address, slug, id).await {
+        assert!(
+            !shown,
+            "the release ingested under embargo leaked through {surface}"
+        );
+    }
+    let partner = client_with(&create_key(
+        &app.primary,
+        "partner",
+        &[pressdir::keys::Scope::ReadEmbargoed],
+    ));
+    let (status, _, seen) = call(partner.get(app.url(&format!("/api/v1/releases/{slug}")))).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        seen["embargo_note"],
+        "Embargoed until 1 January 2030, 00:00 UTC"
+    );
+}
