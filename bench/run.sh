@@ -6,9 +6,13 @@
 #   PEOPLE=10000 DURATION=5 bench/run.sh
 #
 # Every workload runs against the same server in the same run, with
-# /healthz as the ceiling of the HTTP layer. The rate limit is turned off;
-# the request timeout (30 s) and body size limit stay, as no GET reaches
-# them; logs are set to warn.
+# /healthz as the ceiling of the HTTP layer, and each figure is also given
+# as a share of it. The server runs twice on the same data: with the read
+# cache (the default, 1 s) and without it (--read-cache-ttl-ms 0). "GET
+# person, 2,000 ids" spreads reads over 2,000 people so that the cache is
+# not measured on one hot key only. The rate limit is turned off; the
+# request timeout (30 s) and body size limit stay, as no GET reaches them;
+# logs are set to warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,19 +50,27 @@ fi
 echo "== demo data: $PEOPLE people on $backend"
 PRESSDIR_LOG=warn "$BIN" --database-url "$db_url" demo-data --people "$PEOPLE"
 
-# The rate limit is off: it would turn a benchmark into a test of 429s.
-PRESSDIR_LOG=warn "$BIN" --database-url "$db_url" serve --bind "127.0.0.1:$PORT" --no-seed --rate-limit-per-minute 0 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
-
 base="http://127.0.0.1:$PORT"
 person_id=$(sql "SELECT id FROM people ORDER BY id LIMIT 1 OFFSET $((PEOPLE / 2))")
 deep_id=$(sql "SELECT id FROM people ORDER BY id LIMIT 1 OFFSET $((PEOPLE * 9 / 10))")
 deep_cursor=$(printf 'k1:%s' "$deep_id" | base64 -w0 | tr '+/' '-_' | tr -d '=')
 
+# wrk walks 2,000 people's addresses, one after the other per connection.
+ids=$(sql "SELECT group_concat(id, ' ') FROM (SELECT id FROM people ORDER BY id LIMIT 2000 OFFSET $((PEOPLE / 3)))" 2>/dev/null \
+    || sql "SELECT string_agg(id, ' ') FROM (SELECT id FROM people ORDER BY id LIMIT 2000 OFFSET $((PEOPLE / 3))) s")
+python3 - "$work/many.lua" $ids <<'LUA'
+import sys
+ids = sys.argv[2:]
+with open(sys.argv[1], "w") as f:
+    f.write("local ids = {" + ",".join('"%s"' % i for i in ids) + "}\n")
+    f.write("local n = 0\nrequest = function()\n  n = n % #ids + 1\n  return wrk.format(nil, \"/api/v1/people/\" .. ids[n])\nend\n")
+LUA
+
 workloads=(
     "healthz (ceiling)|/healthz"
     "GET person by id|/api/v1/people/$person_id"
+    "GET person, 2,000 ids|/api/v1/people/$person_id|$work/many.lua"
+    "person's contact points|/api/v1/people/$person_id/contact-points"
     "list, first page|/api/v1/people?limit=50"
     "list, page at 90%|/api/v1/people?limit=50&cursor=$deep_cursor"
     "search: name prefix (lefe)|/api/v1/people?q=lefe"
@@ -68,32 +80,46 @@ workloads=(
     "one-box search (maria)|/api/v1/search?q=maria"
 )
 
-# Warm up every URL once, and check it answers 200.
-for entry in "${workloads[@]}"; do
-    path="${entry#*|}"
-    status=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
-    [ "$status" = 200 ] || { echo "$path answered $status"; exit 1; }
-done
+for mode in "read cache (1 s)|1000" "no read cache|0"; do
+    # The rate limit is off: it would turn a benchmark into a test of 429s.
+    PRESSDIR_LOG=warn "$BIN" --database-url "$db_url" serve --bind "127.0.0.1:$PORT" --no-seed \
+        --rate-limit-per-minute 0 --read-cache-ttl-ms "${mode#*|}" &
+    server_pid=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 
-echo
-echo "backend: $backend, people: $PEOPLE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores"
-echo
-echo "| workload | requests/s | p50 | p99 | p50, 1 connection | hits |"
-echo "|---|---:|---:|---:|---:|---:|"
-for entry in "${workloads[@]}"; do
-    name="${entry%%|*}"
-    path="${entry#*|}"
-    hits=$(curl -s "$base$path" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]) if "items" in d else 1)')
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$base$path")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
-    # What one journalist sees on an otherwise idle server.
-    alone=$(wrk -t1 -c1 -d3s --latency "$base$path" | awk '$1 == "50%" {print $2}')
-    echo "| $name | $rps | $p50 | $p99 | $alone | $hits |${errors:+ $errors}"
+    # Warm up every URL once, and check it answers 200.
+    for entry in "${workloads[@]}"; do
+        path=$(cut -d'|' -f2 <<<"$entry")
+        status=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+        [ "$status" = 200 ] || { echo "$path answered $status"; exit 1; }
+    done
+
+    echo
+    echo "backend: $backend, people: $PEOPLE, ${mode%|*}, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores"
+    echo
+    echo "| workload | requests/s | of /healthz | p50 | p99 | p50, 1 connection | hits |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    ceiling=""
+    for entry in "${workloads[@]}"; do
+        name=$(cut -d'|' -f1 <<<"$entry")
+        path=$(cut -d'|' -f2 <<<"$entry")
+        script=$(cut -d'|' -f3 <<<"$entry")
+        hits=$(curl -s "$base$path" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]) if "items" in d else 1)')
+        out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency ${script:+-s "$script"} "$base$path")
+        rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+        p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+        p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+        errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+        [ -z "$ceiling" ] && ceiling=$rps
+        share=$(python3 -c "print(f'{100 * $rps / $ceiling:.1f} %')")
+        # What one journalist sees on an otherwise idle server.
+        alone=$(wrk -t1 -c1 -d3s --latency ${script:+-s "$script"} "$base$path" | awk '$1 == "50%" {print $2}')
+        echo "| $name | $rps | $share | $p50 | $p99 | $alone | $hits |${errors:+ $errors}"
+    done
+    echo
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+    anon=$(awk '/RssAnon/ {print $2}' "/proc/$server_pid/status")
+    echo "server peak RSS: $((rss / 1024)) MiB (anonymous now: $((anon / 1024)) MiB; the rest is file-backed: with SQLite, the memory-mapped database)"
+    curl -s "$base/metrics" | grep -E '^pressdir_read_cache' || true
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 done
-echo
-rss=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
-anon=$(awk '/RssAnon/ {print $2}' "/proc/$server_pid/status")
-echo "server peak RSS: $((rss / 1024)) MiB (anonymous now: $((anon / 1024)) MiB; the rest is file-backed: with SQLite, the memory-mapped database)"

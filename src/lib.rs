@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod paging;
 pub mod people;
 pub mod reach;
+pub mod read_cache;
 pub mod releases;
 pub mod restore;
 pub mod search;

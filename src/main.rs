@@ -122,6 +122,14 @@ enum Command {
         /// Do not deliver webhooks from this instance (another one does).
         #[arg(long, env = "PRESSDIR_NO_WEBHOOK_DISPATCH")]
         no_webhook_dispatch: bool,
+        /// Milliseconds a public read may be answered from the read cache:
+        /// the most a change made elsewhere (another instance, the CLI, the
+        /// clock) takes to show here (0 turns the cache off).
+        #[arg(long, env = "PRESSDIR_READ_CACHE_TTL_MS", default_value_t = 1000)]
+        read_cache_ttl_ms: u64,
+        /// Memory for the read cache's answers, in bytes.
+        #[arg(long, env = "PRESSDIR_READ_CACHE_BYTES", default_value_t = 32 * 1024 * 1024)]
+        read_cache_bytes: u64,
     },
     /// Copy a SQLite database, consistently, while it is in use (`VACUUM
     /// INTO`). For PostgreSQL use pg_dump.
@@ -565,6 +573,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             webhook_retention_days,
             webhook_concurrency,
             no_webhook_dispatch,
+            read_cache_ttl_ms,
+            read_cache_bytes,
         } => {
             let settings = Settings {
                 database_url: cli.database_url,
@@ -596,6 +606,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ..Default::default()
                 },
                 dispatch_webhooks: !no_webhook_dispatch,
+                read_cache: pressdir::read_cache::ReadCacheSettings {
+                    // At most an hour: an answer older than that is a bug, not a cache.
+                    ttl: Duration::from_millis(read_cache_ttl_ms.min(3_600_000)),
+                    max_bytes: read_cache_bytes,
+                },
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

@@ -32,6 +32,9 @@ pub struct Metrics {
     pub outbox_depth: IntGauge,
     pub outbox_oldest_seconds: IntGauge,
     pub webhook_deliveries: IntCounterVec,
+    pub read_cache_requests: IntCounterVec,
+    pub read_cache_bytes: IntGauge,
+    pub read_cache_entries: IntGauge,
 }
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
@@ -123,6 +126,21 @@ impl Metrics {
                 "Webhook delivery attempts by outcome: delivered, retry (will be tried again), failed (out of retries).",
                 &["outcome"],
             ),
+            read_cache_requests: counter(
+                "pressdir_read_cache_requests_total",
+                "Public reads by what the read cache did: hit, miss (answered and kept when it may be), bypass (a key, a search, a conditional request).",
+                &["outcome"],
+            ),
+            read_cache_bytes: IntGauge::new(
+                "pressdir_read_cache_bytes",
+                "Memory held by the read cache's answers (bounded by --read-cache-bytes).",
+            )
+            .expect("valid gauge"),
+            read_cache_entries: IntGauge::new(
+                "pressdir_read_cache_entries",
+                "Answers held by the read cache.",
+            )
+            .expect("valid gauge"),
             registry,
         };
         let build_info = gauge(
@@ -149,6 +167,9 @@ impl Metrics {
             r.register(Box::new(all.outbox_depth.clone())),
             r.register(Box::new(all.outbox_oldest_seconds.clone())),
             r.register(Box::new(all.webhook_deliveries.clone())),
+            r.register(Box::new(all.read_cache_requests.clone())),
+            r.register(Box::new(all.read_cache_bytes.clone())),
+            r.register(Box::new(all.read_cache_entries.clone())),
             r.register(Box::new(build_info)),
             r.register(Box::new(
                 prometheus::process_collector::ProcessCollector::for_self(),

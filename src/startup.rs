@@ -55,6 +55,7 @@ pub struct Settings {
     pub webhooks: crate::webhooks::dispatch::WebhookSettings,
     /// Run the webhook dispatcher in this process.
     pub dispatch_webhooks: bool,
+    pub read_cache: crate::read_cache::ReadCacheSettings,
 }
 
 /// The seed's organisation; `--organisation` names another.
@@ -83,6 +84,7 @@ impl Default for Settings {
             trust_forwarded: false,
             webhooks: Default::default(),
             dispatch_webhooks: true,
+            read_cache: Default::default(),
         }
     }
 }
@@ -215,6 +217,7 @@ pub struct AppState {
     pub cors_allow_writes: bool,
     pub organisation: web::Data<crate::formats::Organisation>,
     pub links: web::Data<crate::formats::LinkBase>,
+    pub read_cache: web::Data<crate::read_cache::ReadCache>,
 }
 
 /// Browsers may read from the configured origins; write only when allowed.
@@ -265,7 +268,8 @@ pub fn build_app(
         .app_data(web::Data::new(crate::people::photo::PhotoLimit(
             state.max_photo_bytes,
         )))
-        .app_data(state.webhooks.clone());
+        .app_data(state.webhooks.clone())
+        .app_data(state.read_cache.clone());
     let (app, _) = app.configure(routes).split_for_parts();
     app.app_data(state.organisation.clone())
         .app_data(state.links.clone())
@@ -276,6 +280,8 @@ pub fn build_app(
         .route("/docs", web::get().to(docs_redirect))
         .default_service(web::to(not_found))
         .wrap(actix_web::middleware::from_fn(crate::limits::guard))
+        // Outside the guard: it keeps only what the guard marked public.
+        .wrap(actix_web::middleware::from_fn(crate::read_cache::serve))
         .wrap(actix_web::middleware::Condition::new(
             !state.cors_origins.is_empty(),
             cors(&state),
@@ -360,6 +366,7 @@ impl Application {
                 settings.public_url.as_deref(),
                 settings.trust_forwarded,
             )?),
+            read_cache: web::Data::new(crate::read_cache::ReadCache::new(settings.read_cache)),
         };
         let mut server = HttpServer::new(move || build_app(state.clone()));
         if let Some(workers) = settings.workers {

@@ -23,6 +23,7 @@ mod photo;
 mod pools;
 mod process;
 mod reach;
+mod read_cache;
 mod releases;
 mod search;
 mod seed;
