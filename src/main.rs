@@ -57,9 +57,10 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "PRESSDIR_WORKERS")]
         workers: Option<usize>,
-        /// Database connections in the pool.
-        #[arg(long, env = "PRESSDIR_DB_POOL_SIZE", default_value_t = 8)]
-        db_pool_size: u32,
+        /// Database connections in the pool (default: one per core, at
+        /// least two, on SQLite; 8 on PostgreSQL).
+        #[arg(long, env = "PRESSDIR_DB_POOL_SIZE")]
+        db_pool_size: Option<u32>,
         /// Seconds to wait for a database connection.
         #[arg(long, env = "PRESSDIR_DB_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
         db_connect_timeout_secs: u64,
@@ -576,12 +577,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             read_cache_ttl_ms,
             read_cache_bytes,
         } => {
+            let pool_size =
+                db_pool_size.unwrap_or_else(|| pressdir::db::default_pool_size(&cli.database_url));
             let settings = Settings {
                 database_url: cli.database_url,
                 replica_url: cli.database_replica_url,
                 bind,
                 workers,
-                pool_size: db_pool_size,
+                pool_size,
                 db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
                 max_body_bytes,
                 max_photo_bytes,

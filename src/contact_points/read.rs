@@ -31,6 +31,22 @@ pub fn for_people(
     if person_ids.is_empty() {
         return Ok(vec![]);
     }
+    // One person (a single read): a fixed query, whose prepared statement
+    // diesel keeps; `IN` lists are prepared anew each time.
+    if let [id] = person_ids {
+        let internal_too = (audience == Audience::Internal).into_sql::<diesel::sql_types::Bool>();
+        return contact_points::table
+            .filter(contact_points::person_id.eq(id))
+            .filter(contact_points::archived_at.is_null())
+            .filter(
+                contact_points::visibility
+                    .eq(Visibility::Public.as_str())
+                    .or(internal_too),
+            )
+            .order((contact_points::is_primary.desc(), contact_points::id.asc()))
+            .select(ContactPoint::as_select())
+            .load(conn);
+    }
     contact_points::table
         .filter(contact_points::person_id.eq_any(person_ids))
         .filter(contact_points::archived_at.is_null())

@@ -120,6 +120,15 @@ pub fn live_offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<
     if ids.is_empty() {
         return Ok(vec![]);
     }
+    // One office (a single read): a fixed query, whose prepared statement
+    // diesel keeps; an `IN` list is prepared anew each time.
+    if let [id] = ids {
+        return offices::table
+            .filter(offices::id.eq(id))
+            .filter(offices::archived_at.is_null())
+            .select(Office::as_select())
+            .load(conn);
+    }
     offices::table
         .filter(offices::id.eq_any(ids))
         .filter(offices::archived_at.is_null())

@@ -30,19 +30,24 @@ pub fn find_person(
     key: &str,
     include_archived: bool,
 ) -> Result<Person, ApiError> {
-    let mut query = people::table
-        .select(Person::as_select())
-        .into_boxed::<MultiBackend>();
-    query = if is_id(key) {
-        query.filter(people::id.eq(key.to_string()))
+    // Two fixed queries rather than one boxed one: diesel keeps a fixed
+    // query's prepared statement, so the hottest read is not rebuilt and
+    // re-parsed each time (see BENCHMARKS.md, issue 18).
+    let archived_too = include_archived.into_sql::<diesel::sql_types::Bool>();
+    let found = if is_id(key) {
+        people::table
+            .filter(people::id.eq(key))
+            .filter(people::archived_at.is_null().or(archived_too))
+            .select(Person::as_select())
+            .first(conn)
     } else {
-        query.filter(people::slug.eq(key.to_string()))
+        people::table
+            .filter(people::slug.eq(key))
+            .filter(people::archived_at.is_null().or(archived_too))
+            .select(Person::as_select())
+            .first(conn)
     };
-    if !include_archived {
-        query = query.filter(people::archived_at.is_null());
-    }
-    query
-        .first(conn)
+    found
         .optional()?
         .ok_or_else(|| ApiError::not_found("person", key))
 }
