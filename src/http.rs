@@ -289,36 +289,33 @@ impl FromRequest for crate::paging::Precondition {
     }
 }
 
+/// What `single` reads of a resource for its validators, from the typed
+/// value, so that the body is serialised once.
+pub trait Validated: Serialize {
+    /// Bumped on every change: the ETag, and what `If-Match` compares.
+    fn version(&self) -> i64;
+    /// The `Last-Modified`.
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc>;
+    /// What the answer computes from the clock, and so changes without a
+    /// new version: whether someone is available now, and when next. The
+    /// ETag carries it too, so that no cache keeps yesterday's "available"
+    /// (`If-Match` still reads the version).
+    fn availability(&self) -> Option<(bool, Option<chrono::DateTime<chrono::Utc>>)> {
+        None
+    }
+}
+
 /// A single resource as JSON with its ETag, or 304 when `If-None-Match` already has it.
-pub fn single<T: Serialize>(
-    req: &HttpRequest,
-    status: StatusCode,
-    version: i64,
-    body: &T,
-) -> HttpResponse {
-    // Every single resource has an `updated_at`: it is the Last-Modified.
-    let value = serde_json::to_value(body).unwrap_or_default();
-    // What the answer computes from the clock (a person's `available_now`)
-    // changes without a new version: the tag says it too, so that a cache
-    // never keeps yesterday's "available" (If-Match still reads the version).
-    let tag = match value
-        .get("available_now")
-        .and_then(serde_json::Value::as_bool)
-    {
-        Some(available) => format!(
+pub fn single<T: Validated>(req: &HttpRequest, status: StatusCode, body: &T) -> HttpResponse {
+    let version = body.version();
+    let tag = match body.availability() {
+        Some((available, next)) => format!(
             "\"{version}-{}{}\"",
             if available { "a" } else { "n" },
-            value["next_available_at"]
-                .as_str()
-                .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-                .map_or(0, |at| at.timestamp())
+            next.map_or(0, |at| at.timestamp())
         ),
         None => etag(version),
     };
-    let last_modified = value["updated_at"]
-        .as_str()
-        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .map(|at| http_date(at.with_timezone(&chrono::Utc)));
     // Only a read can be "not modified": a write that matched has happened.
     let read = matches!(
         *req.method(),
@@ -332,23 +329,16 @@ pub fn single<T: Serialize>(
         HttpResponse::build(status)
     };
     response.insert_header((header::ETAG, tag));
-    if let Some(last_modified) = last_modified {
-        response.insert_header((header::LAST_MODIFIED, last_modified));
-    }
+    response.insert_header((header::LAST_MODIFIED, http_date(body.updated_at())));
     if current {
         return response.finish();
     }
-    response.json(value)
+    response.json(body)
 }
 
 /// 201 with ETag and Location.
-pub fn created<T: Serialize>(
-    req: &HttpRequest,
-    location: &str,
-    version: i64,
-    body: &T,
-) -> HttpResponse {
-    let mut response = single(req, StatusCode::CREATED, version, body);
+pub fn created<T: Validated>(req: &HttpRequest, location: &str, body: &T) -> HttpResponse {
+    let mut response = single(req, StatusCode::CREATED, body);
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
     }

@@ -49,7 +49,6 @@ async fn create_for(
     Ok(http::created(
         req,
         &location,
-        cp.version,
         &ContactPointResponse::from(cp),
     ))
 }
@@ -196,7 +195,6 @@ pub async fn get_contact_point(
     Ok(http::single(
         &req,
         StatusCode::OK,
-        cp.version,
         &ContactPointResponse::from(cp),
     ))
 }
@@ -226,7 +224,6 @@ pub async fn update_contact_point(
     Ok(http::single(
         &req,
         StatusCode::OK,
-        cp.version,
         &ContactPointResponse::from(cp),
     ))
 }

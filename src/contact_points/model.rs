@@ -332,6 +332,16 @@ pub struct ContactPointResponse {
     pub archived_at: Option<DateTime<Utc>>,
 }
 
+impl crate::http::Validated for ContactPointResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
 impl From<ContactPoint> for ContactPointResponse {
     fn from(cp: ContactPoint) -> Self {
         let kind = ContactKind::parse(&cp.kind);

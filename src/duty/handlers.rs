@@ -67,7 +67,7 @@ pub async fn create_duty(
         .run(move |conn| db::insert_assignment(conn, &actor, &id, input))
         .await?;
     let location = format!("/api/v1/offices/{}/duty", created.office_id);
-    Ok(http::created(&req, &location, created.version, &created))
+    Ok(http::created(&req, &location, &created))
 }
 
 /// Take an assignment off the rota (archived, not destroyed).

@@ -79,6 +79,16 @@ pub struct DutyResponse {
     pub version: i64,
 }
 
+impl crate::http::Validated for DutyResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
 impl DutyResponse {
     pub fn new(a: DutyAssignment, person: PersonSummary) -> Self {
         Self {

@@ -58,7 +58,6 @@ pub async fn create_office(
     Ok(http::created(
         &req,
         &location,
-        office.version,
         &OfficeResponse::from(office),
     ))
 }
@@ -92,7 +91,6 @@ pub async fn get_office(
     Ok(http::single(
         &req,
         StatusCode::OK,
-        office.version,
         &OfficeResponse::from(office),
     ))
 }
@@ -124,7 +122,6 @@ pub async fn update_office(
     Ok(http::single(
         &req,
         StatusCode::OK,
-        office.version,
         &OfficeResponse::from(office),
     ))
 }

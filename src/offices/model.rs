@@ -309,6 +309,20 @@ pub struct OfficeResponse {
     pub duty_contact_point_id: Option<String>,
 }
 
+impl crate::http::Validated for OfficeResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    fn availability(&self) -> Option<(bool, Option<DateTime<Utc>>)> {
+        self.available_now.map(|now| (now, self.next_available_at))
+    }
+}
+
 impl From<Office> for OfficeResponse {
     fn from(o: Office) -> Self {
         let hours = crate::reach::from_text(o.hours.as_deref());

@@ -79,7 +79,7 @@ async fn load_person(
 /// A person's card, or the person as JSON.
 fn person_response(req: &HttpRequest, person: &PersonResponse, as_vcard: bool) -> HttpResponse {
     if !as_vcard {
-        let mut response = http::single(req, StatusCode::OK, person.version, person);
+        let mut response = http::single(req, StatusCode::OK, person);
         // The same URL also answers vCard: caches must key on Accept.
         response.headers_mut().insert(
             actix_web::http::header::VARY,
@@ -189,7 +189,7 @@ pub async fn create_person(
         })
         .await?;
     let location = format!("/api/v1/people/{}", person.id);
-    Ok(http::created(&req, &location, person.version, &person))
+    Ok(http::created(&req, &location, &person))
 }
 
 /// Get a person, with their office and contact points.
@@ -242,7 +242,7 @@ pub async fn update_person(
             Ok(db::embed_one(conn, person, audience)?)
         })
         .await?;
-    Ok(http::single(&req, StatusCode::OK, person.version, &person))
+    Ok(http::single(&req, StatusCode::OK, &person))
 }
 
 /// Archive a person.

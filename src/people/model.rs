@@ -435,6 +435,20 @@ pub struct PersonResponse {
     pub archived_at: Option<DateTime<Utc>>,
 }
 
+impl crate::http::Validated for PersonResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    fn availability(&self) -> Option<(bool, Option<DateTime<Utc>>)> {
+        self.available_now.map(|now| (now, self.next_available_at))
+    }
+}
+
 impl PersonResponse {
     pub fn new(
         p: Person,

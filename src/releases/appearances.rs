@@ -61,12 +61,7 @@ pub async fn create_appearance(
         .run(move |conn| db::insert_appearance(conn, &actor, &id, input))
         .await?;
     let location = format!("/api/v1/releases/{}/appearances", appearance.release_id);
-    Ok(http::created(
-        &req,
-        &location,
-        appearance.version,
-        &appearance,
-    ))
+    Ok(http::created(&req, &location, &appearance))
 }
 
 /// Unlink a person from a release (the link is archived, not destroyed).

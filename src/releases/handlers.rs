@@ -81,7 +81,7 @@ pub async fn create_release(
         })
         .await?;
     let location = format!("/api/v1/releases/{}", release.id);
-    Ok(http::created(&req, &location, release.version, &release))
+    Ok(http::created(&req, &location, &release))
 }
 
 /// Get a release, with its appearances.
@@ -110,12 +110,7 @@ pub async fn get_release(
             &crate::formats::jsonld::release(&release, &base),
         ));
     }
-    Ok(http::single(
-        &req,
-        StatusCode::OK,
-        release.version,
-        &release,
-    ))
+    Ok(http::single(&req, StatusCode::OK, &release))
 }
 
 /// Update a release.
@@ -145,12 +140,7 @@ pub async fn update_release(
             Ok(db::embed_one(conn, release)?)
         })
         .await?;
-    Ok(http::single(
-        &req,
-        StatusCode::OK,
-        release.version,
-        &release,
-    ))
+    Ok(http::single(&req, StatusCode::OK, &release))
 }
 
 /// Archive a release.

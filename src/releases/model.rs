@@ -265,6 +265,16 @@ pub struct ReleaseResponse {
     pub archived_at: Option<DateTime<Utc>>,
 }
 
+impl crate::http::Validated for ReleaseResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
 impl ReleaseResponse {
     pub fn new(
         r: Release,
@@ -444,6 +454,16 @@ pub struct AppearanceResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+}
+
+impl crate::http::Validated for AppearanceResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
 }
 
 impl AppearanceResponse {

@@ -37,7 +37,7 @@ pub async fn create_endpoint(
         .run(move |conn| db::insert_endpoint(conn, &actor, input, allow_private))
         .await?;
     let location = format!("/api/v1/webhooks/{}", created.id);
-    let mut response = http::created(&req, &location, created.version, &created);
+    let mut response = http::created(&req, &location, &created);
     // The secret is in this answer only: nobody may keep a copy.
     response.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
@@ -85,7 +85,7 @@ pub async fn get_endpoint(
     caller.require(Scope::Admin)?;
     let endpoint = pool.run(move |conn| db::find_endpoint(conn, &id)).await?;
     let body = EndpointResponse::from(endpoint);
-    Ok(http::single(&req, StatusCode::OK, body.version, &body))
+    Ok(http::single(&req, StatusCode::OK, &body))
 }
 
 /// Change an endpoint; `status: active` resumes a failing or disabled one.
@@ -115,7 +115,7 @@ pub async fn update_endpoint(
         })
         .await?;
     let body = EndpointResponse::from(endpoint);
-    Ok(http::single(&req, StatusCode::OK, body.version, &body))
+    Ok(http::single(&req, StatusCode::OK, &body))
 }
 
 /// Remove an endpoint (archived): no more deliveries are made to it.

@@ -114,6 +114,16 @@ pub struct EndpointResponse {
     pub version: i64,
 }
 
+impl crate::http::Validated for EndpointResponse {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
 impl From<Endpoint> for EndpointResponse {
     fn from(e: Endpoint) -> Self {
         Self {
