@@ -198,13 +198,14 @@ pub async fn serve(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        let response = next.call(req).await?;
+        let response = next.call(req).await;
         // After the write has committed, so no read can keep what it
-        // replaced. A refused request wrote nothing (writes are transactions).
-        if !response.status().is_client_error() {
+        // replaced. A refused request wrote nothing (writes are
+        // transactions); one that failed or timed out may still commit.
+        if !matches!(&response, Ok(r) if r.status().is_client_error()) {
             cache.invalidate();
         }
-        return Ok(response.map_into_boxed_body());
+        return Ok(response?.map_into_boxed_body());
     }
     if !cacheable(&req) {
         METRICS
