@@ -80,6 +80,10 @@ pub struct ReadCache {
     entries: quick_cache::sync::Cache<String, Arc<Entry>, Weight>,
     generation: AtomicU64,
     ttl: Duration,
+    // The outcome counters, looked up once rather than per request.
+    hits: prometheus::IntCounter,
+    misses: prometheus::IntCounter,
+    bypasses: prometheus::IntCounter,
 }
 
 impl ReadCache {
@@ -95,6 +99,9 @@ impl ReadCache {
             ),
             generation: AtomicU64::new(0),
             ttl: settings.ttl,
+            hits: METRICS.read_cache_requests.with_label_values(&["hit"]),
+            misses: METRICS.read_cache_requests.with_label_values(&["miss"]),
+            bypasses: METRICS.read_cache_requests.with_label_values(&["bypass"]),
         }
     }
 
@@ -208,19 +215,13 @@ pub async fn serve(
         return Ok(response?.map_into_boxed_body());
     }
     if !cacheable(&req) {
-        METRICS
-            .read_cache_requests
-            .with_label_values(&["bypass"])
-            .inc();
+        cache.bypasses.inc();
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let key = key(&req);
     let refresh = wants_fresh(&req);
     if !refresh && let Some(entry) = cache.fresh(&key) {
-        METRICS
-            .read_cache_requests
-            .with_label_values(&["hit"])
-            .inc();
+        cache.hits.inc();
         let mut response = HttpResponse::new(entry.status);
         for (name, value) in &entry.headers {
             response.headers_mut().append(name.clone(), value.clone());
@@ -232,10 +233,7 @@ pub async fn serve(
         let response = response.set_body(BoxBody::new(entry.body.clone()));
         return Ok(req.into_response(response));
     }
-    METRICS
-        .read_cache_requests
-        .with_label_values(&["miss"])
-        .inc();
+    cache.misses.inc();
     let generation = cache.generation.load(Ordering::SeqCst);
     let read_at = Instant::now();
     let response = next.call(req).await?;

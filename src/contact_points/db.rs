@@ -33,7 +33,7 @@ pub fn list_for_owner(
     let mut query = contact_points::table
         .select(ContactPoint::as_select())
         .filter(contact_points::archived_at.is_null())
-        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .filter(visible_to(audience))
         .into_boxed::<MultiBackend>();
     query = match owner {
         Owner::Person(id) => query.filter(contact_points::person_id.eq(id.clone())),
@@ -269,7 +269,7 @@ pub fn find_contact_point(
     let cp: ContactPoint = contact_points::table
         .find(id)
         .filter(contact_points::archived_at.is_null())
-        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .filter(visible_to(audience))
         .select(ContactPoint::as_select())
         .first(conn)
         .optional()?

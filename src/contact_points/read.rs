@@ -15,11 +15,18 @@ pub enum Audience {
     Internal,
 }
 
-pub fn visible_to(audience: Audience) -> Vec<&'static str> {
-    match audience {
-        Audience::Public => vec![Visibility::Public.as_str()],
-        Audience::Internal => vec![Visibility::Public.as_str(), Visibility::Internal.as_str()],
-    }
+/// The contact points `audience` may see: public ones, and every one for
+/// internal readers. One fixed expression (the audience is a bound value),
+/// so that the queries using it keep their prepared statements.
+pub type VisibleTo = diesel::dsl::Or<
+    diesel::dsl::Eq<contact_points::visibility, &'static str>,
+    diesel::dsl::AsExprOf<bool, diesel::sql_types::Bool>,
+>;
+
+pub fn visible_to(audience: Audience) -> VisibleTo {
+    contact_points::visibility
+        .eq(Visibility::Public.as_str())
+        .or((audience == Audience::Internal).into_sql::<diesel::sql_types::Bool>())
 }
 
 /// Active contact points of these people, visible to `audience`, primary first.
@@ -34,15 +41,10 @@ pub fn for_people(
     // One person (a single read): a fixed query, whose prepared statement
     // diesel keeps; `IN` lists are prepared anew each time.
     if let [id] = person_ids {
-        let internal_too = (audience == Audience::Internal).into_sql::<diesel::sql_types::Bool>();
         return contact_points::table
             .filter(contact_points::person_id.eq(id))
             .filter(contact_points::archived_at.is_null())
-            .filter(
-                contact_points::visibility
-                    .eq(Visibility::Public.as_str())
-                    .or(internal_too),
-            )
+            .filter(visible_to(audience))
             .order((contact_points::is_primary.desc(), contact_points::id.asc()))
             .select(ContactPoint::as_select())
             .load(conn);
@@ -50,7 +52,7 @@ pub fn for_people(
     contact_points::table
         .filter(contact_points::person_id.eq_any(person_ids))
         .filter(contact_points::archived_at.is_null())
-        .filter(contact_points::visibility.eq_any(visible_to(audience)))
+        .filter(visible_to(audience))
         .order((contact_points::is_primary.desc(), contact_points::id.asc()))
         .select(ContactPoint::as_select())
         .load(conn)

@@ -392,29 +392,18 @@ const FAN_OUT_BATCH: i64 = 500;
 /// LOCKED, so that instances fan out different events and each once.
 pub fn fan_out(conn: &mut DbConn, retry_for: chrono::Duration) -> QueryResult<usize> {
     write_transaction(conn, |conn| {
+        let waiting = outbox_events::table
+            .filter(outbox_events::fanned_out.eq(false))
+            .order(outbox_events::seq)
+            .limit(FAN_OUT_BATCH)
+            .select((
+                outbox_events::id,
+                outbox_events::event_type,
+                outbox_events::created_at,
+            ));
         let events: Vec<(String, String, NaiveDateTime)> = match conn {
-            DbConn::Pg(pg) => outbox_events::table
-                .filter(outbox_events::fanned_out.eq(false))
-                .order(outbox_events::seq)
-                .limit(FAN_OUT_BATCH)
-                .select((
-                    outbox_events::id,
-                    outbox_events::event_type,
-                    outbox_events::created_at,
-                ))
-                .for_update()
-                .skip_locked()
-                .load(pg)?,
-            DbConn::Sqlite(_) => outbox_events::table
-                .filter(outbox_events::fanned_out.eq(false))
-                .order(outbox_events::seq)
-                .limit(FAN_OUT_BATCH)
-                .select((
-                    outbox_events::id,
-                    outbox_events::event_type,
-                    outbox_events::created_at,
-                ))
-                .load(conn)?,
+            DbConn::Pg(pg) => waiting.for_update().skip_locked().load(pg)?,
+            DbConn::Sqlite(_) => waiting.load(conn)?,
         };
         if events.is_empty() {
             return Ok(0);

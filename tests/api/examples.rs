@@ -162,11 +162,7 @@ fn trimmed(value: &Value) -> Value {
             .collect::<serde_json::Map<_, _>>()
             .into(),
         Value::String(text) if text.len() > MAX_STRING_EXAMPLE => {
-            let mut end = MAX_STRING_EXAMPLE;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            format!("{}…", &text[..end]).into()
+            format!("{}…", &text[..text.floor_char_boundary(MAX_STRING_EXAMPLE)]).into()
         }
         other => other.clone(),
     }
@@ -176,10 +172,7 @@ fn shortened(text: &str) -> String {
     if text.len() <= MAX_TEXT_EXAMPLE {
         return text.to_string();
     }
-    let mut end = MAX_TEXT_EXAMPLE;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(MAX_TEXT_EXAMPLE);
     let cut = text[..end].rfind('\n').unwrap_or(end);
     format!("{}\n…", &text[..cut])
 }
