@@ -131,6 +131,10 @@ enum Command {
         /// Memory for the read cache's answers, in bytes.
         #[arg(long, env = "PRESSDIR_READ_CACHE_BYTES", default_value_t = 32 * 1024 * 1024)]
         read_cache_bytes: u64,
+        /// Search in SQL only, without the in-memory copy of the search
+        /// documents that SQLite servers keep (PostgreSQL never keeps one).
+        #[arg(long, env = "PRESSDIR_NO_SEARCH_IN_MEMORY")]
+        no_search_in_memory: bool,
     },
     /// Copy a SQLite database, consistently, while it is in use (`VACUUM
     /// INTO`). For PostgreSQL use pg_dump.
@@ -576,6 +580,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_webhook_dispatch,
             read_cache_ttl_ms,
             read_cache_bytes,
+            no_search_in_memory,
         } => {
             let pool_size =
                 db_pool_size.unwrap_or_else(|| pressdir::db::default_pool_size(&cli.database_url));
@@ -614,6 +619,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ttl: Duration::from_millis(read_cache_ttl_ms.min(3_600_000)),
                     max_bytes: read_cache_bytes,
                 },
+                search_in_memory: !no_search_in_memory,
             };
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;

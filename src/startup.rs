@@ -56,6 +56,8 @@ pub struct Settings {
     /// Run the webhook dispatcher in this process.
     pub dispatch_webhooks: bool,
     pub read_cache: crate::read_cache::ReadCacheSettings,
+    /// Search a copy of the documents held in memory (SQLite only).
+    pub search_in_memory: bool,
 }
 
 /// The seed's organisation; `--organisation` names another.
@@ -85,6 +87,7 @@ impl Default for Settings {
             webhooks: Default::default(),
             dispatch_webhooks: true,
             read_cache: Default::default(),
+            search_in_memory: true,
         }
     }
 }
@@ -218,6 +221,7 @@ pub struct AppState {
     pub organisation: web::Data<crate::formats::Organisation>,
     pub links: web::Data<crate::formats::LinkBase>,
     pub read_cache: web::Data<crate::read_cache::ReadCache>,
+    pub searcher: web::Data<crate::search::Searcher>,
 }
 
 /// Browsers may read from the configured origins; write only when allowed.
@@ -269,7 +273,8 @@ pub fn build_app(
             state.max_photo_bytes,
         )))
         .app_data(state.webhooks.clone())
-        .app_data(state.read_cache.clone());
+        .app_data(state.read_cache.clone())
+        .app_data(state.searcher.clone());
     let (app, _) = app.configure(routes).split_for_parts();
     app.app_data(state.organisation.clone())
         .app_data(state.links.clone())
@@ -342,6 +347,16 @@ impl Application {
             ),
             None => None,
         };
+        let searcher = match pool.backend() {
+            crate::db::Backend::Sqlite if settings.search_in_memory => {
+                let searcher = crate::search::Searcher::in_memory_index();
+                // Read now, so that the first search does not wait for it.
+                let mut conn = pool.get()?;
+                searcher.refresh_all(&mut conn)?;
+                searcher
+            }
+            _ => crate::search::Searcher::default(),
+        };
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -367,6 +382,7 @@ impl Application {
                 settings.trust_forwarded,
             )?),
             read_cache: web::Data::new(crate::read_cache::ReadCache::new(settings.read_cache)),
+            searcher: web::Data::new(searcher),
         };
         let mut server = HttpServer::new(move || build_app(state.clone()));
         if let Some(workers) = settings.workers {

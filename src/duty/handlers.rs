@@ -173,8 +173,10 @@ pub fn reachable_at(
         office: Some(office.id.clone()),
         ..PersonListQuery::default()
     };
-    let staff =
-        crate::people::db::list_people(conn, &filter, &PageRequest::new(Some(200), None)?, false)?;
+    // No query: the searcher is never asked.
+    let sql = crate::search::Searcher::default();
+    let page = PageRequest::new(Some(200), None)?;
+    let staff = crate::people::db::list_people(conn, &sql, &filter, &page, false)?;
     let mut staff = crate::people::db::embed(conn, staff.items, Audience::Public)?;
     for person in &mut staff {
         read_at(person, office_hours.as_ref(), at);

@@ -14,7 +14,7 @@ use crate::db::{
 use crate::error::{ApiError, FieldError};
 use crate::paging::{Page, PageRequest, Precondition};
 use crate::search::index::Fresh;
-use crate::search::{self, SearchQuery, Table};
+use crate::search::{self, SearchQuery, Searcher, Table};
 
 /// One office by id or slug; archived offices only when asked for.
 pub fn find_office(
@@ -147,21 +147,16 @@ pub fn offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Offic
         .load(conn)
 }
 
-pub fn list_offices(
+/// Offices that pass every filter of a list except its search: a boxed
+/// query the caller narrows and selects from.
+fn filtered(
     conn: &mut DbConn,
     filter: &OfficeListQuery,
-    page: &PageRequest,
     include_archived: bool,
-) -> Result<Page<Office>, ApiError> {
-    let mut query = offices::table
-        .select(Office::as_select())
-        .into_boxed::<MultiBackend>();
+) -> Result<offices::BoxedQuery<'static, MultiBackend>, ApiError> {
+    let mut query = offices::table.into_boxed::<MultiBackend>();
     if !include_archived {
         query = query.filter(offices::archived_at.is_null());
-    }
-    let search = SearchQuery::from_param(filter.q.as_deref())?;
-    if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::Offices, search));
     }
     if let Some(country) = &filter.country {
         query = query.filter(offices::country_code.eq(country.trim().to_ascii_uppercase()));
@@ -183,6 +178,38 @@ pub fn list_offices(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(offices::updated_at.gt(since.naive_utc()));
+    }
+    Ok(query)
+}
+
+pub fn list_offices(
+    conn: &mut DbConn,
+    searcher: &Searcher,
+    filter: &OfficeListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> Result<Page<Office>, ApiError> {
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
+    if let (Some(search), Some(index)) = (&search, searcher.in_memory()) {
+        let load = |conn: &mut DbConn, ids: &[String]| {
+            Ok(filtered(conn, filter, include_archived)?
+                .filter(offices::id.eq_any(ids))
+                .select(Office::as_select())
+                .load(conn)?)
+        };
+        return search::ranked_in_memory(
+            index,
+            conn,
+            Table::Offices,
+            search,
+            page,
+            load,
+            |o: &Office| o.id.as_str(),
+        );
+    }
+    let mut query = filtered(conn, filter, include_archived)?.select(Office::as_select());
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::Offices, search));
     }
     if search.is_none() && filter.updated_since.is_some() {
         // Sync: changes in the order they happened, so a partner can resume

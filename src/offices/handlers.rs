@@ -28,8 +28,9 @@ pub async fn list_offices(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let archived = caller.allow_archived(query.include_archived)?;
+    let searcher = crate::search::Searcher::of(&req);
     let page = pool
-        .run(move |conn| db::list_offices(conn, &query, &page, archived))
+        .run(move |conn| db::list_offices(conn, &searcher, &query, &page, archived))
         .await?;
     let body = OfficeList::from(page.map(OfficeResponse::from));
     Ok(http::list(&req, &body, body.next_cursor.as_deref()))

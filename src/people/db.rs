@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
 use crate::search::index::Fresh;
-use crate::search::{self, SearchQuery, Table};
+use crate::search::{self, SearchQuery, Searcher, Table};
 
 pub fn find_person(
     conn: &mut DbConn,
@@ -73,21 +73,15 @@ pub fn member_pattern(tag: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub fn list_people(
-    conn: &mut DbConn,
+/// People that pass every filter of a list except its search: a boxed
+/// query the caller narrows and selects from.
+fn filtered(
     filter: &PersonListQuery,
-    page: &PageRequest,
     include_archived: bool,
-) -> Result<Page<Person>, ApiError> {
-    let mut query = people::table
-        .select(Person::as_select())
-        .into_boxed::<MultiBackend>();
+) -> people::BoxedQuery<'static, MultiBackend> {
+    let mut query = people::table.into_boxed::<MultiBackend>();
     if !include_archived {
         query = query.filter(people::archived_at.is_null());
-    }
-    let search = SearchQuery::from_param(filter.q.as_deref())?;
-    if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::People, search));
     }
     // Office filters see live offices only, unless archived rows are asked
     // for: an archived office filters nothing in (as an unknown one).
@@ -170,6 +164,38 @@ pub fn list_people(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(people::updated_at.gt(since.naive_utc()));
+    }
+    query
+}
+
+pub fn list_people(
+    conn: &mut DbConn,
+    searcher: &Searcher,
+    filter: &PersonListQuery,
+    page: &PageRequest,
+    include_archived: bool,
+) -> Result<Page<Person>, ApiError> {
+    let search = SearchQuery::from_param(filter.q.as_deref())?;
+    if let (Some(search), Some(index)) = (&search, searcher.in_memory()) {
+        let load = |conn: &mut DbConn, ids: &[String]| {
+            Ok(filtered(filter, include_archived)
+                .filter(people::id.eq_any(ids))
+                .select(Person::as_select())
+                .load(conn)?)
+        };
+        return search::ranked_in_memory(
+            index,
+            conn,
+            Table::People,
+            search,
+            page,
+            load,
+            |p: &Person| p.id.as_str(),
+        );
+    }
+    let mut query = filtered(filter, include_archived).select(Person::as_select());
+    if let Some(search) = &search {
+        query = query.filter(search::matches(conn, Table::People, search));
     }
     if search.is_none() && filter.updated_since.is_some() {
         // Sync: changes in the order they happened, so a partner can resume

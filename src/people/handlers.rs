@@ -22,9 +22,10 @@ async fn list(
     let archived = caller.allow_archived(query.include_archived)?;
     let audience = caller.audience();
     let format = crate::formats::negotiate(req, query.format);
+    let searcher = crate::search::Searcher::of(req);
     let page = pool
         .run(move |conn| {
-            let page = db::list_people(conn, &query, &page, archived)?;
+            let page = db::list_people(conn, &searcher, &query, &page, archived)?;
             let items = db::embed(conn, page.items, audience)?;
             Ok(PersonList {
                 items,

@@ -23,7 +23,7 @@ use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
 use crate::people::model::{Person, PersonSummary, Role};
 use crate::search::index::Fresh;
-use crate::search::{self, SearchQuery, Table};
+use crate::search::{self, SearchQuery, Searcher, Table};
 use validator::Validate;
 
 pub fn find_release(
@@ -228,12 +228,34 @@ pub fn newest(
 
 pub fn list_releases(
     conn: &mut DbConn,
+    searcher: &Searcher,
     filter: &ReleaseListQuery,
     page: &PageRequest,
     include_archived: bool,
     embargoed: bool,
 ) -> Result<Page<Release>, ApiError> {
     let search = SearchQuery::from_param(filter.q.as_deref())?;
+    if let (Some(search), Some(index)) = (&search, searcher.in_memory()) {
+        let load = |conn: &mut DbConn, ids: &[String]| {
+            let base = releases::table
+                .select(Release::as_select())
+                .into_boxed::<MultiBackend>();
+            let mut query = filtered(conn, base, filter, include_archived, embargoed)?;
+            if let Some(since) = filter.updated_since {
+                query = query.filter(releases::updated_at.gt(since.naive_utc()));
+            }
+            Ok(query.filter(releases::id.eq_any(ids)).load(conn)?)
+        };
+        return search::ranked_in_memory(
+            index,
+            conn,
+            Table::Releases,
+            search,
+            page,
+            load,
+            |r: &Release| r.id.as_str(),
+        );
+    }
     let mut query = filtered(
         conn,
         releases::table

@@ -37,9 +37,10 @@ pub async fn list_releases(
         topic: query.topic.clone(),
         language: query.language.clone(),
     };
+    let searcher = crate::search::Searcher::of(&req);
     let body = pool
         .run(move |conn| {
-            let page = db::list_releases(conn, &query, &page, archived, embargoed)?;
+            let page = db::list_releases(conn, &searcher, &query, &page, archived, embargoed)?;
             Ok(ReleaseList {
                 items: db::embed(conn, page.items)?,
                 next_cursor: page.next_cursor,

@@ -124,6 +124,7 @@ pub async fn search(
     caller: crate::keys::Caller,
     req: HttpRequest,
     pool: ReadPool,
+    searcher: super::Searcher,
     QueryParams(params): QueryParams<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = SearchQuery::parse(&params.q)?
@@ -150,6 +151,7 @@ pub async fn search(
                 };
                 let found = crate::people::db::list_people(
                     conn,
+                    &searcher,
                     &filter,
                     &per_table(HitType::Person),
                     false,
@@ -179,6 +181,7 @@ pub async fn search(
                 };
                 let found = crate::offices::db::list_offices(
                     conn,
+                    &searcher,
                     &filter,
                     &per_table(HitType::Office),
                     false,
@@ -202,6 +205,7 @@ pub async fn search(
                 };
                 let found = crate::releases::db::list_releases(
                     conn,
+                    &searcher,
                     &filter,
                     &per_table(HitType::Release),
                     false,

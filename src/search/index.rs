@@ -285,16 +285,21 @@ fn office_texts(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String
     Ok(rows.into_iter().collect())
 }
 
-struct Document {
-    id: String,
-    text: String,
-    name_key: String,
+pub(super) struct Document {
+    pub(super) id: String,
+    pub(super) text: String,
+    pub(super) name_key: String,
 }
 
 /// Stores documents with their ranking keys, and keeps the full-text index
 /// in step: one statement per set on PostgreSQL (a round trip a row made
 /// bulk imports three times slower), row by row on SQLite (in process).
-fn write(conn: &mut DbConn, table: Table, documents: &[Document], fresh: Fresh) -> QueryResult<()> {
+pub(super) fn write(
+    conn: &mut DbConn,
+    table: Table,
+    documents: &[Document],
+    fresh: Fresh,
+) -> QueryResult<()> {
     if documents.is_empty() {
         return Ok(());
     }
@@ -318,13 +323,17 @@ fn write(conn: &mut DbConn, table: Table, documents: &[Document], fresh: Fresh) 
         .execute(c)?;
         return Ok(());
     }
+    // The in-memory copies (`search::memory`) read back what this stamps.
+    let seq = super::memory::next_version(conn, table)?;
     for document in documents {
         diesel::sql_query(format!(
-            "UPDATE {name} SET search_text = ?, name_key = ?, search_rowid = ? WHERE id = ?"
+            "UPDATE {name} SET search_text = ?, name_key = ?, search_rowid = ?, search_seq = ? \
+             WHERE id = ?"
         ))
         .bind::<diesel::sql_types::Text, _>(&document.text)
         .bind::<diesel::sql_types::Text, _>(&document.name_key)
         .bind::<diesel::sql_types::BigInt, _>(fts_rowid(&document.id))
+        .bind::<diesel::sql_types::BigInt, _>(seq)
         .bind::<diesel::sql_types::Text, _>(&document.id)
         .execute(conn)?;
         match fresh {

@@ -5,6 +5,7 @@
 
 pub mod handlers;
 pub mod index;
+pub mod memory;
 
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
@@ -206,6 +207,102 @@ pub fn rank<QS: 'static>(table: Table, query: &SearchQuery) -> RankExpr<QS> {
     )
 }
 
+/// Where ranked matches come from: the database's own index, or an
+/// in-memory copy of the documents (SQLite, `--search-in-memory`). Lists
+/// take one from their pool; a `Searcher::default()` searches in SQL.
+#[derive(Debug, Clone, Default)]
+pub struct Searcher(Option<std::sync::Arc<memory::MemoryIndex>>);
+
+impl Searcher {
+    pub fn in_memory_index() -> Self {
+        Self(Some(Default::default()))
+    }
+
+    pub fn in_memory(&self) -> Option<&memory::MemoryIndex> {
+        self.0.as_deref()
+    }
+
+    /// Reads every table's documents into the in-memory copy, if any.
+    pub fn refresh_all(&self, conn: &mut DbConn) -> QueryResult<()> {
+        if let Some(index) = self.in_memory() {
+            for table in [Table::Offices, Table::People, Table::Releases] {
+                index.refresh(conn, table)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's searcher (registered as app data), or SQL when none is.
+    pub fn of(req: &actix_web::HttpRequest) -> Self {
+        req.app_data::<actix_web::web::Data<Self>>()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default()
+    }
+}
+
+impl actix_web::FromRequest for Searcher {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Self::of(req)))
+    }
+}
+
+/// The most candidates checked against a list's other filters at once.
+const MAX_BATCH: usize = 4_000;
+
+/// A page of ranked matches through the in-memory index. Candidates come best first; `load` reads those of them that pass
+/// the list's other filters (archived, office, role...), in batches that
+/// grow fourfold while filters turn candidates away, so a page costs one
+/// query when nothing is filtered and a bounded few when much is.
+pub fn ranked_in_memory<T>(
+    index: &memory::MemoryIndex,
+    conn: &mut DbConn,
+    table: Table,
+    search: &SearchQuery,
+    page: &crate::paging::PageRequest,
+    mut load: impl FnMut(&mut DbConn, &[String]) -> Result<Vec<T>, crate::error::ApiError>,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<crate::paging::Page<T>, crate::error::ApiError> {
+    index.refresh(conn, table)?;
+    let want = usize::try_from(page.fetch()).unwrap_or(1);
+    let mut after = page.after.as_deref().map(ranked_key).transpose()?;
+    let mut batch = want;
+    let mut found: Vec<(T, i32)> = Vec::with_capacity(want);
+    let finish = |found: Vec<(T, i32)>| {
+        Ok(page
+            .finish(found, |(row, rank)| format!("{rank}:{}", id_of(row)))
+            .map(|(row, _)| row))
+    };
+    loop {
+        let candidates = index.search(
+            table,
+            search,
+            after.as_ref().map(|(rank, id)| (*rank, id.as_str())),
+            batch,
+        );
+        let ids: Vec<String> = candidates.iter().map(|(_, id)| id.clone()).collect();
+        let mut rows: std::collections::HashMap<String, T> = load(conn, &ids)?
+            .into_iter()
+            .map(|row| (id_of(&row).to_string(), row))
+            .collect();
+        for (rank, id) in &candidates {
+            if let Some(row) = rows.remove(id) {
+                found.push((row, *rank));
+                if found.len() == want {
+                    return finish(found);
+                }
+            }
+        }
+        if candidates.len() < batch {
+            return finish(found);
+        }
+        after = candidates.into_iter().next_back();
+        batch = (batch * 4).min(MAX_BATCH);
+    }
+}
+
 /// Reads a ranked page key (`<rank>:<id>`) back.
 pub fn ranked_key(key: &str) -> Result<(i32, String), crate::error::ApiError> {
     key.split_once(':')
@@ -263,50 +360,39 @@ fn fts_insert(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> Q
 /// existed (their `name_key` is empty). Cheap when there are none.
 pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
     use crate::db::schema::{offices, people, releases};
-    let mut done = 0;
-    let rows: Vec<(String, String, String)> = offices::table
+    let offices: Vec<(String, String, String)> = offices::table
         .filter(offices::name_key.eq(""))
         .select((offices::id, offices::name, offices::search_text))
         .load(conn)?;
-    for (id, name, text) in rows {
-        diesel::update(offices::table.find(&id))
-            .set((
-                offices::name_key.eq(fold(&name)),
-                offices::search_rowid.eq(fts_rowid(&id)),
-            ))
-            .execute(conn)?;
-        fts_replace(conn, Table::Offices, &id, &text)?;
-        done += 1;
-    }
-    let rows: Vec<(String, String, String)> = people::table
+    let people: Vec<(String, String, String)> = people::table
         .filter(people::name_key.eq(""))
         .select((people::id, people::full_name, people::search_text))
         .load(conn)?;
-    for (id, name, text) in rows {
-        diesel::update(people::table.find(&id))
-            .set((
-                people::name_key.eq(fold(&name)),
-                people::search_rowid.eq(fts_rowid(&id)),
-            ))
-            .execute(conn)?;
-        fts_replace(conn, Table::People, &id, &text)?;
-        done += 1;
-    }
-    let rows: Vec<(String, String, String)> = releases::table
+    let releases: Vec<(String, String, String)> = releases::table
         .filter(releases::name_key.eq(""))
         .select((releases::id, releases::title, releases::search_text))
         .load(conn)?;
-    for (id, name, text) in rows {
-        diesel::update(releases::table.find(&id))
-            .set((
-                releases::name_key.eq(fold(&name)),
-                releases::search_rowid.eq(fts_rowid(&id)),
-            ))
-            .execute(conn)?;
-        fts_replace(conn, Table::Releases, &id, &text)?;
-        done += 1;
-    }
-    Ok(done)
+    let tables = [
+        (Table::Offices, offices),
+        (Table::People, people),
+        (Table::Releases, releases),
+    ];
+    conn.transaction(|conn| {
+        let mut done = 0;
+        for (table, rows) in tables {
+            let documents: Vec<index::Document> = rows
+                .into_iter()
+                .map(|(id, name, text)| index::Document {
+                    name_key: fold(&name),
+                    text,
+                    id,
+                })
+                .collect();
+            index::write(conn, table, &documents, index::Fresh::Existing)?;
+            done += documents.len();
+        }
+        Ok(done)
+    })
 }
 
 #[cfg(test)]

@@ -366,6 +366,7 @@ pub enum PageErrors {
 async fn home(
     org: web::Data<Organisation>,
     pool: ReadPool,
+    searcher: crate::search::Searcher,
     crate::http::QueryParams(query): crate::http::QueryParams<HomeQuery>,
 ) -> Result<HttpResponse, PageFailure> {
     let q = query.q.clone().unwrap_or_default().trim().to_string();
@@ -375,6 +376,7 @@ async fn home(
             if search.is_empty() {
                 let offices = crate::offices::db::list_offices(
                     conn,
+                    &searcher,
                     &Default::default(),
                     &PageRequest::largest(),
                     false,
@@ -387,6 +389,7 @@ async fn home(
             };
             let page = crate::people::db::list_people(
                 conn,
+                &searcher,
                 &filter,
                 &PageRequest::new(Some(RESULTS), None)?,
                 false,
@@ -576,7 +579,9 @@ async fn office_page(
                 ..Default::default()
             };
             let page = PageRequest::largest();
-            let people = crate::people::db::list_people(conn, &filter, &page, false)?;
+            // No query: the searcher is never asked.
+            let sql = crate::search::Searcher::default();
+            let people = crate::people::db::list_people(conn, &sql, &filter, &page, false)?;
             let people = crate::people::db::embed(conn, people.items, Audience::Public)?;
             Ok((office, points, people, now))
         })

@@ -125,6 +125,24 @@ pub async fn spawn_on(
     }
 }
 
+/// Another server on the same database as `app` (a second instance, as
+/// behind a load balancer); returns its address.
+pub async fn beside(app: &TestApp, tune: impl FnOnce(&mut Settings)) -> String {
+    let mut settings = Settings {
+        database_url: app.database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        pool_size: 4,
+        dispatch_webhooks: false,
+        ..Settings::default()
+    };
+    tune(&mut settings);
+    let other = Application::build(&settings).expect("second instance");
+    let address = format!("http://127.0.0.1:{}", other.port());
+    tokio::spawn(other.run_until_stopped());
+    address
+}
+
 /// A key with these scopes, straight in the database.
 pub fn create_key(
     pool: &pressdir::db::DbPool,

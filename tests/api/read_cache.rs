@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use pressdir::startup::{Application, Settings};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
@@ -22,19 +21,7 @@ async fn public_get(base: &str, path: &str) -> (HeaderMap, Value) {
 
 /// Another server on the same database, with its own cache.
 async fn beside(app: &TestApp, ttl: Duration) -> String {
-    let mut settings = Settings {
-        database_url: app.database_url.clone(),
-        bind: "127.0.0.1:0".into(),
-        workers: Some(1),
-        pool_size: 4,
-        dispatch_webhooks: false,
-        ..Settings::default()
-    };
-    settings.read_cache.ttl = ttl;
-    let other = Application::build(&settings).expect("second instance");
-    let address = format!("http://127.0.0.1:{}", other.port());
-    tokio::spawn(other.run_until_stopped());
-    address
+    crate::helpers::beside(app, |s| s.read_cache.ttl = ttl).await
 }
 
 #[tokio::test]

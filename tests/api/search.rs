@@ -239,7 +239,18 @@ async fn one_box_search_needs_something_to_search_for() {
 }
 
 async fn demo_directory(people: usize) -> crate::helpers::TestApp {
-    let app = crate::helpers::spawn_empty_app().await;
+    demo_directory_with(people, |_| {}).await
+}
+
+async fn demo_directory_with(
+    people: usize,
+    tune: impl FnOnce(&mut pressdir::startup::Settings),
+) -> crate::helpers::TestApp {
+    let app = crate::helpers::spawn_with(|s| {
+        s.seed = false;
+        tune(s);
+    })
+    .await;
     let pool =
         pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5))
             .unwrap();
@@ -300,4 +311,195 @@ async fn demo_data_is_deterministic_and_searchable() {
         .get_json(&format!("/api/v1/people?q={}", q(&phone)))
         .await;
     assert_eq!(by_phone["items"][0]["id"], page["items"][0]["id"]);
+}
+
+/// The names a search lists.
+async fn search_names(url: String) -> Vec<String> {
+    names(&reqwest::get(url).await.unwrap().json().await.unwrap())
+}
+
+/// Every id a search lists, walking its pages `limit` at a time.
+async fn walk(base: &str, path: &str, limit: usize) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let mut ids = vec![];
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{base}{path}&limit={limit}");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
+        let response = client.get(&url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        let page: Value = response.json().await.unwrap();
+        for item in page["items"].as_array().unwrap() {
+            ids.push(item["id"].as_str().unwrap().to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return ids,
+        }
+        assert!(ids.len() < 5_000, "{path} does not end");
+    }
+}
+
+/// Issue 18: SQLite servers search an in-memory copy of the documents; it
+/// must answer exactly as SQL (FTS5) does, page by page, whatever the words,
+/// filters and cursors.
+#[tokio::test]
+async fn in_memory_search_answers_exactly_as_sql() {
+    // Hundreds of searches: no rate limit.
+    let app = demo_directory_with(600, |s| s.rate_limit_per_minute = 0).await;
+    let sql = crate::helpers::beside(&app, |s| {
+        s.search_in_memory = false;
+        s.rate_limit_per_minute = 0;
+    })
+    .await;
+    // Some rows archived, so that filters turn candidates away.
+    let people = app.get_json("/api/v1/people?limit=200").await;
+    for person in people["items"].as_array().unwrap().iter().step_by(3) {
+        let path = format!("/api/v1/people/{}", person["id"].as_str().unwrap());
+        assert_eq!(app.delete(&path).await.status(), 204);
+    }
+    let office = app.get_json("/api/v1/offices?limit=1").await["items"][0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let phone = people["items"][1]["contact_points"][0]["value"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('+')[..5]
+        .to_string();
+    let mut compared = 0;
+    for words in [
+        "ma",
+        "mar",
+        "maria",
+        "lefe",
+        "jurgen",
+        "an",
+        "ma ri",
+        "o",
+        "tokyo",
+        "demo office",
+        "example org",
+        &phone,
+        "zzq",
+        "communications officer",
+        "en",
+        "a b",
+    ] {
+        for filters in [
+            String::new(),
+            format!("&office={office}"),
+            "&language=es".to_string(),
+            "&topic=climate".to_string(),
+        ] {
+            let path = format!("/api/v1/people?q={}{filters}", q(words));
+            let expected = walk(&sql, &path, 200).await;
+            for limit in [9, 200] {
+                assert_eq!(
+                    walk(&app.address, &path, limit).await,
+                    expected,
+                    "{path}, {limit} a page"
+                );
+            }
+            compared += expected.len();
+        }
+        for path in [
+            format!("/api/v1/offices?q={}", q(words)),
+            format!("/api/v1/releases?q={}", q(words)),
+        ] {
+            let expected = walk(&sql, &path, 200).await;
+            assert_eq!(walk(&app.address, &path, 3).await, expected, "{path}");
+        }
+        let path = format!("/api/v1/search?q={}", q(words));
+        assert_eq!(
+            walk(&app.address, &path, 5).await,
+            walk(&sql, &path, 200).await,
+            "{path}"
+        );
+    }
+    assert!(
+        compared > 2_000,
+        "the queries found too little to compare: {compared}"
+    );
+}
+
+/// Issue 18: the in-memory copy follows the database, not the process: a
+/// write through one instance is found at once through another, and so is
+/// a write made with no server at all (an import, the CLI).
+#[tokio::test]
+async fn in_memory_search_sees_every_write_at_once_on_every_instance() {
+    let app = crate::helpers::spawn_app().await;
+    let other = crate::helpers::beside(&app, |_| {}).await;
+    let found =
+        |base: &str, words: &str| search_names(format!("{base}/api/v1/people?q={}", q(words)));
+
+    let office = app.create_office("IOM Quetzaltenango", "GT").await;
+    let person = app
+        .create_person("Xiomara Quetzal", office["id"].as_str())
+        .await;
+    let path = format!("/api/v1/people/{}", person["id"].as_str().unwrap());
+    assert_eq!(found(&other, "xiomara").await, ["Xiomara Quetzal"]);
+    assert_eq!(found(&other, "quetzaltenango").await, ["Xiomara Quetzal"]);
+
+    // A rename: the old name is gone and the new one ranks as a name.
+    let response = app
+        .patch(&path, &json!({"full_name": "Yolanda Quetzal"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(found(&other, "xiomara").await.is_empty());
+    assert_eq!(found(&other, "yolanda quetzal").await, ["Yolanda Quetzal"]);
+
+    // An office's new name reaches its people's documents.
+    let office_path = format!("/api/v1/offices/{}", office["id"].as_str().unwrap());
+    let response = app
+        .patch(&office_path, &json!({"name": "IOM Huehuetenango"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(found(&other, "huehuetenango").await, ["Yolanda Quetzal"]);
+    assert!(found(&other, "quetzaltenango").await.is_empty());
+
+    // A public contact value is searchable; archived people are not found.
+    let response = app
+        .post(
+            &format!("{path}/contact-points"),
+            &json!({"kind": "email", "value": "yq@example.net", "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(found(&other, "yq example net").await, ["Yolanda Quetzal"]);
+    assert_eq!(app.delete(&path).await.status(), 204);
+    assert!(found(&other, "yolanda").await.is_empty());
+
+    // Rows written straight through the library, with no server: the
+    // demo generator, as an import or the CLI would write them.
+    // (Keyed reads: the read cache would answer the same list for a second.)
+    let before = app.admin_json("/api/v1/people?limit=200").await;
+    let pool =
+        pressdir::db::DbPool::connect(&app.database_url, 1, std::time::Duration::from_secs(5))
+            .unwrap();
+    let counts = pool
+        .run(|conn| pressdir::demo::generate(conn, 40))
+        .await
+        .unwrap();
+    assert_eq!(counts.people, 40);
+    let after = app.admin_json("/api/v1/people?limit=200").await;
+    let before: Vec<&Value> = before["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["id"])
+        .collect();
+    let newcomer = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| !before.contains(&&p["id"]))
+        .expect("a demo person");
+    let name = newcomer["full_name"].as_str().unwrap();
+    assert!(
+        found(&other, name).await.iter().any(|n| n == name),
+        "{name}"
+    );
 }
