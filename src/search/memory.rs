@@ -51,6 +51,9 @@ struct Documents {
     slot_of: HashMap<i64, u32>,
     /// For each trigram (see `trigrams`), the slots whose text holds it.
     postings: Vec<RoaringBitmap>,
+    /// For the first one, two and three characters of every word of the
+    /// names (see `word_starts`), the slots: where ranks 0 to 2 can be.
+    name_starts: Vec<RoaringBitmap>,
 }
 
 /// Strings back to back, by slot; a rewrite appends and leaves the old
@@ -107,6 +110,34 @@ fn code(b: u8) -> usize {
         b'0'..=b'9' => usize::from(b - b'0') + 27,
         _ => 37,
     }
+}
+
+/// Keys of one, two and three characters (see `start_key`).
+const WORD_STARTS: usize = ALPHABET + ALPHABET * ALPHABET + TRIGRAMS;
+
+/// The key of the first one to three characters of a word.
+fn start_key(head: &[u8]) -> usize {
+    match *head {
+        [a] => code(a),
+        [a, b] => ALPHABET + code(a) * ALPHABET + code(b),
+        [a, b, c, ..] => {
+            ALPHABET + ALPHABET * ALPHABET + (code(a) * ALPHABET + code(b)) * ALPHABET + code(c)
+        }
+        [] => 0,
+    }
+}
+
+/// The keys of a name's words' first one, two and three characters.
+fn word_starts(name: &str) -> Vec<usize> {
+    let bytes = name.as_bytes();
+    let mut keys: Vec<usize> = (0..bytes.len())
+        .filter(|&at| at == 0 || bytes[at - 1] == b' ')
+        .flat_map(|at| (1..=3).filter_map(move |len| bytes.get(at..at + len)))
+        .map(start_key)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The distinct trigrams of a text, ascending.
@@ -196,6 +227,7 @@ impl Documents {
     fn apply(&mut self, rows: Vec<Row>) {
         if self.postings.is_empty() {
             self.postings = vec![RoaringBitmap::new(); TRIGRAMS];
+            self.name_starts = vec![RoaringBitmap::new(); WORD_STARTS];
             self.in_id_order = true;
         }
         for row in rows {
@@ -204,6 +236,9 @@ impl Documents {
                 Some(&slot) => {
                     for trigram in trigrams(self.texts.get(slot)) {
                         self.postings[trigram as usize].remove(slot);
+                    }
+                    for start in word_starts(self.names.get(slot)) {
+                        self.name_starts[start].remove(slot);
                     }
                     self.names.set(slot, &row.name_key);
                     self.texts.set(slot, &row.search_text);
@@ -223,6 +258,9 @@ impl Documents {
             };
             for trigram in trigrams(&row.search_text) {
                 self.postings[trigram as usize].insert(slot);
+            }
+            for start in word_starts(&row.name_key) {
+                self.name_starts[start].insert(slot);
             }
         }
     }
@@ -244,63 +282,97 @@ impl Documents {
     /// Slots whose text holds every trigram of every long word; `None` when
     /// there is no long word (every slot is a candidate).
     fn candidates(&self, query: &SearchQuery) -> Option<RoaringBitmap> {
-        let mut lists: Vec<&RoaringBitmap> = query
-            .words
-            .iter()
-            .filter(|w| w.len() >= 3)
-            .flat_map(|w| trigrams(w))
-            .map(|t| &self.postings[t as usize])
-            .collect();
-        lists.sort_by_key(|l| l.len());
-        let (first, rest) = lists.split_first()?;
-        let mut found = (*first).clone();
-        for list in rest {
-            if found.is_empty() {
-                break;
-            }
-            found &= *list;
-        }
-        Some(found)
+        let long = query.words.iter().filter(|w| w.len() >= 3);
+        intersection(
+            long.flat_map(|w| trigrams(w))
+                .map(|t| &self.postings[t as usize]),
+        )
+    }
+
+    /// Slots with a name word that starts as the phrase does.
+    fn name_candidates(&self, phrase: &str) -> &RoaringBitmap {
+        let head = &phrase.as_bytes()[..phrase.len().min(3)];
+        &self.name_starts[start_key(head)]
     }
 
     /// The first `limit` matches after `after`, best first, as (rank, id).
+    ///
+    /// Ranks 0 to 2 need the phrase at the start of the name or of one of
+    /// its words, so they are looked for among the names alone. Only when
+    /// they do not fill the page are other matches (rank 3) needed, and as
+    /// slots are in id order, the first ones found from the cursor on are
+    /// the page: the search stops there.
     fn search(
         &self,
         query: &SearchQuery,
         after: Option<(i32, &str)>,
         limit: usize,
     ) -> Vec<(i32, String)> {
-        let finders: Vec<memmem::Finder> = query.words.iter().map(memmem::Finder::new).collect();
         // The cursor as (rank, first slot past its id): slots are in id order.
         let after = after.map(|(rank, id)| (rank, self.first_slot_after(id)));
-        let consider = |slot: u32| {
-            let name = self.names.get(slot).as_bytes();
-            // A word in the name is in the document, which starts with it.
-            let found = finders.iter().all(|f| {
-                occurrences(name, f.needle()).next().is_some()
-                    || f.find(self.texts.get(slot).as_bytes()).is_some()
-            });
-            if !found {
-                return None;
-            }
+        let past_cursor = |rank: i32, slot: u32| {
+            after.is_none_or(|(r, past)| rank > r || (rank == r && slot >= past))
+        };
+        // A phrase found in the name holds every word: the document, which
+        // starts with the name, matches.
+        let named = |slot: u32| {
             let rank = rank(self.names.get(slot), &query.phrase);
-            let past_cursor = after.is_none_or(|(r, past)| rank > r || (rank == r && slot >= past));
-            past_cursor.then_some((rank, slot))
+            (rank < 3 && past_cursor(rank, slot)).then_some((rank, slot))
         };
-        let mut matches: Vec<(i32, u32)> = match self.candidates(query) {
-            Some(slots) => slots.iter().filter_map(consider).collect(),
-            None => (0..self.len()).filter_map(consider).collect(),
-        };
+        let mut matches: Vec<(i32, u32)> = self
+            .name_candidates(&query.phrase)
+            .iter()
+            .filter_map(named)
+            .collect();
         if matches.len() > limit && limit > 0 {
             matches.select_nth_unstable(limit - 1);
         }
         matches.truncate(limit);
         matches.sort_unstable();
+        if matches.len() < limit {
+            let finders: Vec<memmem::Finder> =
+                query.words.iter().map(memmem::Finder::new).collect();
+            let start = match after {
+                Some((3, past)) => past,
+                Some((rank, _)) if rank > 3 => self.len(),
+                _ => 0,
+            };
+            let elsewhere = |&slot: &u32| {
+                let name = self.names.get(slot);
+                rank(name, &query.phrase) == 3
+                    && finders.iter().all(|f| {
+                        occurrences(name.as_bytes(), f.needle()).next().is_some()
+                            || f.find(self.texts.get(slot).as_bytes()).is_some()
+                    })
+            };
+            let need = limit - matches.len();
+            let rest: Vec<u32> = match self.candidates(query) {
+                Some(slots) => slots.range(start..).filter(elsewhere).take(need).collect(),
+                None => (start..self.len()).filter(elsewhere).take(need).collect(),
+            };
+            matches.extend(rest.into_iter().map(|slot| (3, slot)));
+        }
         matches
             .into_iter()
             .map(|(rank, slot)| (rank, self.ids.get(slot).to_string()))
             .collect()
     }
+}
+
+/// The slots in every one of these lists, smallest list first; `None` for
+/// no list at all.
+fn intersection<'a>(lists: impl Iterator<Item = &'a RoaringBitmap>) -> Option<RoaringBitmap> {
+    let mut lists: Vec<&RoaringBitmap> = lists.collect();
+    lists.sort_by_key(|l| l.len());
+    let (first, rest) = lists.split_first()?;
+    let mut found = (*first).clone();
+    for list in rest {
+        if found.is_empty() {
+            break;
+        }
+        found &= *list;
+    }
+    Some(found)
 }
 
 /// Every document of a table, read in chunks so that only one chunk's rows

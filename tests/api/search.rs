@@ -372,6 +372,9 @@ async fn in_memory_search_answers_exactly_as_sql() {
     let mut compared = 0;
     for words in [
         "ma",
+        "ari",
+        "son",
+        "ez",
         "mar",
         "maria",
         "lefe",
