@@ -272,11 +272,7 @@ pub fn generate(conn: &mut DbConn, people_count: usize) -> Result<DemoCounts, Ap
             }
         }
         // Documents once each person's contact points are in, a batch at a time.
-        crate::search::index::people_written(
-            conn,
-            &person_ids,
-            crate::search::index::Fresh::Inserted,
-        )?;
+        crate::search::index::people_written(conn, &person_ids)?;
         generate_releases(conn, &mut rng, &offices, &person_ids, &mut counts)?;
         Ok(counts)
     })

@@ -209,7 +209,7 @@ pub fn list_offices(
     }
     let mut query = filtered(conn, filter, include_archived)?.select(Office::as_select());
     if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::Offices, search));
+        query = query.filter(search::matches(Table::Offices, search));
     }
     if search.is_none() && filter.updated_since.is_some() {
         // Sync: changes in the order they happened, so a partner can resume

@@ -22,7 +22,6 @@ use crate::db::{
 use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
-use crate::search::index::Fresh;
 use crate::search::{self, SearchQuery, Searcher, Table};
 
 pub fn find_person(
@@ -195,7 +194,7 @@ pub fn list_people(
     }
     let mut query = filtered(filter, include_archived).select(Person::as_select());
     if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::People, search));
+        query = query.filter(search::matches(Table::People, search));
     }
     if search.is_none() && filter.updated_since.is_some() {
         // Sync: changes in the order they happened, so a partner can resume
@@ -411,7 +410,7 @@ pub fn insert_in_transaction(
     diesel::insert_into(people::table)
         .values(&person)
         .execute(conn)?;
-    search::index::person_changed(conn, &person.id, Fresh::Inserted)?;
+    search::index::person_changed(conn, &person.id)?;
     let person = find_person(conn, &person.id, true)?;
     crate::audit::record(
         conn,
@@ -474,7 +473,7 @@ pub fn update_person(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        search::index::person_changed(conn, &current.id, Fresh::Existing)?;
+        search::index::person_changed(conn, &current.id)?;
         let person = find_person(conn, &current.id, true)?;
         crate::audit::record(
             conn,
@@ -560,7 +559,7 @@ pub fn touch(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
             people::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    search::index::person_changed(conn, person_id, Fresh::Existing)
+    search::index::person_changed(conn, person_id)
 }
 
 /// Records that a release printed this person at `seen_at` (the release's

@@ -22,7 +22,6 @@ use crate::error::ApiError;
 use crate::offices::model::{Office, OfficeSummary};
 use crate::paging::{Page, PageRequest, Precondition};
 use crate::people::model::{Person, PersonSummary, Role};
-use crate::search::index::Fresh;
 use crate::search::{self, SearchQuery, Searcher, Table};
 use validator::Validate;
 
@@ -266,7 +265,7 @@ pub fn list_releases(
         embargoed,
     )?;
     if let Some(search) = &search {
-        query = query.filter(search::matches(conn, Table::Releases, search));
+        query = query.filter(search::matches(Table::Releases, search));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(releases::updated_at.gt(since.naive_utc()));
@@ -451,7 +450,7 @@ pub fn insert_in_transaction(
     diesel::insert_into(releases::table)
         .values(&release)
         .execute(conn)?;
-    search::index::release_changed(conn, &release.id, Fresh::Inserted)?;
+    search::index::release_changed(conn, &release.id)?;
     let release = find_release(conn, &release.id, true)?;
     crate::audit::record(
         conn,
@@ -510,7 +509,7 @@ pub fn update_release(
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|rows| precondition.changed_once(rows))?;
-        search::index::release_changed(conn, &current.id, Fresh::Existing)?;
+        search::index::release_changed(conn, &current.id)?;
         let mut release = find_release(conn, &current.id, true)?;
         // Published, then put under embargo again: it will be published
         // (and announced, and shown in change feeds) again at its new time.

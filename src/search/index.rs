@@ -16,20 +16,20 @@
 //!
 //! Documents are built from the rows as stored (read here through the
 //! schema), never handed in by callers, so no caller can build one wrong.
-//! May use: `db` (connections, schema), `text`, the full-text side of
+//! May use: `db` (connections, schema), `text`, the storage side of
 //! `search`. Never a resource module.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{Table, fts_insert, fts_replace, fts_rowid};
+use super::{Table, fts_rowid};
 use crate::db::DbConn;
 use crate::db::schema::{contact_points, offices, people, releases};
 use crate::text::{fold, search_document};
 
-/// Whether the rows are new: a new row has no full-text entry to replace
-/// (skipping the delete more than halves a bulk import's indexing).
+/// Whether an office is new: a new office has no people or releases whose
+/// documents hold its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fresh {
     Inserted,
@@ -93,44 +93,44 @@ fn release_document(
 
 /// An office changed: its document, then its people's and its releases'.
 pub fn office_changed(conn: &mut DbConn, id: &str, fresh: Fresh) -> QueryResult<()> {
-    offices_written(conn, &[id.to_string()], fresh)?;
+    offices_written(conn, &[id.to_string()])?;
     if fresh == Fresh::Existing {
         let people: Vec<String> = people::table
             .filter(people::office_id.eq(id))
             .select(people::id)
             .load(conn)?;
-        people_written(conn, &people, Fresh::Existing)?;
+        people_written(conn, &people)?;
         let releases: Vec<String> = releases::table
             .filter(releases::office_id.eq(id))
             .select(releases::id)
             .load(conn)?;
-        releases_written(conn, &releases, Fresh::Existing)?;
+        releases_written(conn, &releases)?;
     }
     Ok(())
 }
 
 /// A person changed (or one of their contact points did).
-pub fn person_changed(conn: &mut DbConn, id: &str, fresh: Fresh) -> QueryResult<()> {
-    people_written(conn, &[id.to_string()], fresh)
+pub fn person_changed(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    people_written(conn, &[id.to_string()])
 }
 
 /// A release changed.
-pub fn release_changed(conn: &mut DbConn, id: &str, fresh: Fresh) -> QueryResult<()> {
-    releases_written(conn, &[id.to_string()], fresh)
+pub fn release_changed(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    releases_written(conn, &[id.to_string()])
 }
 
 /// A contact point changed: its owner's document, when the owner is a
 /// person (an office's document holds no contact values).
 pub fn contact_point_changed(conn: &mut DbConn, person_id: Option<&str>) -> QueryResult<()> {
     match person_id {
-        Some(person) => person_changed(conn, person, Fresh::Existing),
+        Some(person) => person_changed(conn, person),
         None => Ok(()),
     }
 }
 
 /// Writes these offices' documents, without the cascade (a bulk import
 /// writes the people and releases after them).
-pub fn offices_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> QueryResult<()> {
+pub fn offices_written(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     for chunk in ids.chunks(CHUNK) {
         type Row = (
             String,
@@ -162,14 +162,14 @@ pub fn offices_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> Query
                 id,
             })
             .collect();
-        write(conn, Table::Offices, &documents, fresh)?;
+        write(conn, Table::Offices, &documents)?;
     }
     Ok(())
 }
 
 /// Writes these people's documents; offices and public contact points are
 /// read once for the whole set.
-pub fn people_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> QueryResult<()> {
+pub fn people_written(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     for chunk in ids.chunks(CHUNK) {
         type Row = (
             String,
@@ -225,13 +225,13 @@ pub fn people_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> QueryR
                 }
             })
             .collect();
-        write(conn, Table::People, &documents, fresh)?;
+        write(conn, Table::People, &documents)?;
     }
     Ok(())
 }
 
 /// Writes these releases' documents.
-pub fn releases_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> QueryResult<()> {
+pub fn releases_written(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     for chunk in ids.chunks(CHUNK) {
         type Row = (
             String,
@@ -268,7 +268,7 @@ pub fn releases_written(conn: &mut DbConn, ids: &[String], fresh: Fresh) -> Quer
                 id,
             })
             .collect();
-        write(conn, Table::Releases, &documents, fresh)?;
+        write(conn, Table::Releases, &documents)?;
     }
     Ok(())
 }
@@ -291,15 +291,10 @@ pub(super) struct Document {
     pub(super) name_key: String,
 }
 
-/// Stores documents with their ranking keys, and keeps the full-text index
-/// in step: one statement per set on PostgreSQL (a round trip a row made
-/// bulk imports three times slower), row by row on SQLite (in process).
-pub(super) fn write(
-    conn: &mut DbConn,
-    table: Table,
-    documents: &[Document],
-    fresh: Fresh,
-) -> QueryResult<()> {
+/// Stores documents with their ranking keys: one statement per set on
+/// PostgreSQL (a round trip a row made bulk imports three times slower);
+/// on SQLite one per 500 rows, stamped for the in-memory copies.
+pub(super) fn write(conn: &mut DbConn, table: Table, documents: &[Document]) -> QueryResult<()> {
     if documents.is_empty() {
         return Ok(());
     }
@@ -325,21 +320,27 @@ pub(super) fn write(
     }
     // The in-memory copies (`search::memory`) read back what this stamps.
     let seq = super::memory::next_version(conn, table)?;
-    for document in documents {
-        diesel::sql_query(format!(
-            "UPDATE {name} SET search_text = ?, name_key = ?, search_rowid = ?, search_seq = ? \
-             WHERE id = ?"
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(());
+    };
+    // One statement per 500 rows, not one per row.
+    for chunk in documents.chunks(CHUNK) {
+        use diesel::sql_types::{BigInt, Text};
+        let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut update = diesel::sql_query(format!(
+            "UPDATE {name} SET search_text = v.column2, name_key = v.column3, \
+             search_rowid = v.column4, search_seq = {seq} \
+             FROM (VALUES {rows}) AS v WHERE {name}.id = v.column1"
         ))
-        .bind::<diesel::sql_types::Text, _>(&document.text)
-        .bind::<diesel::sql_types::Text, _>(&document.name_key)
-        .bind::<diesel::sql_types::BigInt, _>(fts_rowid(&document.id))
-        .bind::<diesel::sql_types::BigInt, _>(seq)
-        .bind::<diesel::sql_types::Text, _>(&document.id)
-        .execute(conn)?;
-        match fresh {
-            Fresh::Inserted => fts_insert(conn, table, &document.id, &document.text)?,
-            Fresh::Existing => fts_replace(conn, table, &document.id, &document.text)?,
+        .into_boxed::<diesel::sqlite::Sqlite>();
+        for document in chunk {
+            update = update
+                .bind::<Text, _>(&document.id)
+                .bind::<Text, _>(&document.text)
+                .bind::<Text, _>(&document.name_key)
+                .bind::<BigInt, _>(fts_rowid(&document.id));
         }
+        update.execute(c)?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Search: how a query is read, how rows are matched and ranked, and the
-//! index that keeps it fast. The backends differ only here: SQLite matches
-//! through FTS5 trigram tables the application keeps in step; PostgreSQL
-//! matches `search_text` with LIKE, served by a pg_trgm GIN index.
+//! indexes that keep it fast. In SQL, `search_text` is matched with LIKE,
+//! served on PostgreSQL by a pg_trgm GIN index; a SQLite server searches an
+//! in-memory copy of the documents instead (`memory`), with the same
+//! answers.
 
 pub mod handlers;
 pub mod index;
@@ -14,7 +15,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 use crate::db::{DbConn, MultiBackend};
 use crate::text::fold;
 
-/// A searchable table: its name, and its full-text companion on SQLite.
+/// A searchable table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Offices,
@@ -28,14 +29,6 @@ impl Table {
             Self::Offices => "offices",
             Self::People => "people",
             Self::Releases => "releases",
-        }
-    }
-
-    fn fts(self) -> &'static str {
-        match self {
-            Self::Offices => "offices_fts",
-            Self::People => "people_fts",
-            Self::Releases => "releases_fts",
         }
     }
 }
@@ -111,31 +104,13 @@ impl SearchQuery {
 pub type Condition<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>>;
 pub type RankExpr<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Integer>>;
 
-/// Rows of `table` whose search document contains every word. Words of three
-/// characters or more go through the index; shorter ones are checked on the
-/// rows the index found (or, when every word is short, on all rows). The
-/// condition is one flat list of terms, however many words there are.
-pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) -> Condition<QS> {
-    let (long, short): (Vec<&String>, Vec<&String>) =
-        query.words.iter().partition(|w| w.chars().count() >= 3);
-    let full_text = match conn {
-        // FTS5 trigram: a quoted term matches as a substring.
-        DbConn::Sqlite(_) if !long.is_empty() => Some(
-            long.iter()
-                .map(|w| format!("\"{w}\""))
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        ),
-        _ => None,
-    };
-    let like_words: Vec<&String> = match conn {
-        DbConn::Sqlite(_) => short,
-        DbConn::Pg(_) => query.words.iter().collect(),
-    };
+/// Rows of `table` whose search document contains every word (as a
+/// substring: on PostgreSQL, the trigram index serves it). The condition is
+/// one flat list of terms, however many words there are.
+pub fn matches<QS: 'static>(table: Table, query: &SearchQuery) -> Condition<QS> {
     Box::new(AllTerms {
         table,
-        full_text,
-        like_patterns: like_words.iter().map(|w| format!("%{w}%")).collect(),
+        like_patterns: query.words.iter().map(|w| format!("%{w}%")).collect(),
     })
 }
 
@@ -144,8 +119,6 @@ pub fn matches<QS: 'static>(conn: &DbConn, table: Table, query: &SearchQuery) ->
 #[derive(Debug, Clone)]
 struct AllTerms {
     table: Table,
-    /// An FTS5 MATCH expression (SQLite only).
-    full_text: Option<String>,
     /// `LIKE` patterns over `search_text`.
     like_patterns: Vec<String>,
 }
@@ -174,14 +147,6 @@ impl diesel::query_builder::QueryFragment<MultiBackend> for AllTerms {
     ) -> QueryResult<()> {
         let name = self.table.name();
         out.push_sql("(1 = 1");
-        if let Some(full_text) = &self.full_text {
-            let fts = self.table.fts();
-            out.push_sql(&format!(
-                " AND {name}.search_rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH "
-            ));
-            out.push_bind_param::<Text, String>(full_text)?;
-            out.push_sql(")");
-        }
         for pattern in &self.like_patterns {
             out.push_sql(&format!(" AND {name}.search_text LIKE "));
             out.push_bind_param::<Text, String>(pattern)?;
@@ -316,9 +281,10 @@ pub fn ranked_key(key: &str) -> Result<(i32, String), crate::error::ApiError> {
         })
 }
 
-/// The FTS5 rowid of a row: 63 random bits of its UUIDv7 id, stable across
-/// VACUUM (unlike SQLite's implicit rowid). A clash among a few million rows
-/// is about as likely as a cosmic-ray bit flip.
+/// A row's `search_rowid` (the rowid of SQLite's full-text tables while
+/// there were any; now the in-memory index's key for a row): 63 random
+/// bits of its UUIDv7 id. A clash among a few million rows is about as
+/// likely as a cosmic-ray bit flip.
 pub fn fts_rowid(id: &str) -> i64 {
     let bits = uuid::Uuid::parse_str(id)
         .map(|u| u.as_u128())
@@ -330,34 +296,8 @@ pub fn fts_rowid(id: &str) -> i64 {
     (bits as u64 & (i64::MAX as u64)) as i64
 }
 
-/// Keeps the full-text index in step with a row's `search_text`. Call it in
-/// the transaction that writes the row.
-fn fts_replace(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
-    if let DbConn::Sqlite(_) = conn {
-        diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", table.fts()))
-            .bind::<diesel::sql_types::BigInt, _>(fts_rowid(id))
-            .execute(conn)?;
-    }
-    fts_insert(conn, table, id, search_text)
-}
-
-/// Indexes a row that has no full-text entry yet (just inserted): skipping
-/// the delete more than halves the cost of a bulk import.
-fn fts_insert(conn: &mut DbConn, table: Table, id: &str, search_text: &str) -> QueryResult<()> {
-    if let DbConn::Sqlite(_) = conn {
-        diesel::sql_query(format!(
-            "INSERT INTO {} (rowid, search_text) VALUES (?, ?)",
-            table.fts()
-        ))
-        .bind::<diesel::sql_types::BigInt, _>(fts_rowid(id))
-        .bind::<Text, _>(search_text)
-        .execute(conn)?;
-    }
-    Ok(())
-}
-
-/// Fills `name_key` and the full-text index for rows written before search
-/// existed (their `name_key` is empty). Cheap when there are none.
+/// Fills `name_key` for rows written before search existed (their
+/// `name_key` is empty). Cheap when there are none.
 pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
     use crate::db::schema::{offices, people, releases};
     let offices: Vec<(String, String, String)> = offices::table
@@ -388,7 +328,7 @@ pub fn backfill(conn: &mut DbConn) -> QueryResult<usize> {
                     id,
                 })
                 .collect();
-            index::write(conn, table, &documents, index::Fresh::Existing)?;
+            index::write(conn, table, &documents)?;
             done += documents.len();
         }
         Ok(done)

@@ -1,3 +1,12 @@
+CREATE INDEX offices_search_rowid ON offices (search_rowid, archived_at, name_key, id);
+CREATE INDEX people_search_rowid ON people (search_rowid, archived_at, name_key, id);
+CREATE INDEX releases_search_rowid ON releases (search_rowid, archived_at, name_key, id);
+CREATE VIRTUAL TABLE offices_fts USING fts5(search_text, content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE people_fts USING fts5(search_text, content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE releases_fts USING fts5(search_text, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO offices_fts (rowid, search_text) SELECT search_rowid, search_text FROM offices;
+INSERT INTO people_fts (rowid, search_text) SELECT search_rowid, search_text FROM people;
+INSERT INTO releases_fts (rowid, search_text) SELECT search_rowid, search_text FROM releases;
 DROP INDEX releases_search_seq;
 DROP INDEX people_search_seq;
 DROP INDEX offices_search_seq;
