@@ -1170,12 +1170,19 @@ fn write_all(
     // office's text, people's their contact values. An office that changed
     // also rewrites those of its people and releases the document left alone.
     use crate::search::index::{self as search_index, Fresh};
-    search_index::offices_written(conn, &writer.offices_inserted)?;
-    search_index::offices_written(conn, &writer.offices_updated)?;
-    search_index::people_written(conn, &writer.people_inserted)?;
-    search_index::people_written(conn, &writer.people_updated)?;
-    search_index::releases_written(conn, &writer.releases_inserted)?;
-    search_index::releases_written(conn, &writer.releases_updated)?;
+    let documents = |conn: &mut DbConn| {
+        search_index::offices_written(conn, &writer.offices_inserted)?;
+        search_index::offices_written(conn, &writer.offices_updated)?;
+        search_index::people_written(conn, &writer.people_inserted)?;
+        search_index::people_written(conn, &writer.people_updated)?;
+        search_index::releases_written(conn, &writer.releases_inserted)?;
+        search_index::releases_written(conn, &writer.releases_updated)
+    };
+    if writer.stamp.into_empty {
+        search_index::in_bulk(conn, documents)?;
+    } else {
+        documents(conn)?;
+    }
     for office in &writer.offices_updated {
         search_index::office_changed(conn, office, Fresh::Existing)?;
     }

@@ -128,6 +128,45 @@ pub fn contact_point_changed(conn: &mut DbConn, person_id: Option<&str>) -> Quer
     }
 }
 
+/// Runs `write`, which fills the documents of tables that were empty. On
+/// PostgreSQL the trigram (GIN) indexes are dropped first and built again
+/// after, in one pass each: much cheaper than updating them row by row.
+/// Their definitions are read back from the catalogue, so they come back
+/// exactly as the migrations made them; in the caller's transaction, so a
+/// failure restores them.
+pub fn in_bulk<T>(
+    conn: &mut DbConn,
+    write: impl FnOnce(&mut DbConn) -> QueryResult<T>,
+) -> QueryResult<T> {
+    use diesel::connection::SimpleConnection;
+    #[derive(QueryableByName)]
+    struct Definition {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        definition: String,
+    }
+    if !matches!(conn, DbConn::Pg(_)) {
+        return write(conn);
+    }
+    let indexes: Vec<Definition> = diesel::sql_query(
+        "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes \
+         WHERE schemaname = current_schema() AND indexdef LIKE '%gin_trgm_ops%'",
+    )
+    .load(conn)?;
+    for index in &indexes {
+        conn.batch_execute(&format!(
+            "DROP INDEX \"{}\"",
+            index.name.replace('"', "\"\"")
+        ))?;
+    }
+    let written = write(conn)?;
+    for index in &indexes {
+        conn.batch_execute(&index.definition)?;
+    }
+    Ok(written)
+}
+
 /// Writes these offices' documents, without the cascade (a bulk import
 /// writes the people and releases after them).
 pub fn offices_written(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {

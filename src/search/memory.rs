@@ -1,11 +1,12 @@
 //! Search documents held in memory, with a trigram index over them (SQLite).
 //!
-//! SQLite's FTS5 trigram index pays a B-tree step, the rank's comparisons
-//! and a sorter insert for every row a fragment matches: about 2 ms for
-//! `lefe` over 100,000 people, whatever the page size (BENCHMARKS.md). Here
-//! the same match is a merge of two posting lists, a substring check per
-//! candidate and a partial sort, in tens of microseconds; the database then
-//! reads the page's rows alone, with every other filter applied.
+//! SQLite's FTS5 trigram index, which this replaced, paid a B-tree step,
+//! the rank's comparisons and a sorter insert for every row a fragment
+//! matched: about 2 ms for `lefe` over 100,000 people, whatever the page
+//! size (BENCHMARKS.md). Here names are matched first, in an index of their
+//! words' first letters, and other matches only as far as the page needs;
+//! the database then reads the page's rows alone, with every other filter
+//! applied.
 //!
 //! The copy follows the database, never the other way round: before each
 //! search it compares its version with the table's in `search_versions`

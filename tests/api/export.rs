@@ -223,6 +223,24 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
 
     assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
     assert_eq!(export(&target).await, document, "byte for byte");
+    // The search documents are in: on PostgreSQL they were written with the
+    // trigram indexes dropped, and the indexes are back.
+    let found = target.get_json("/api/v1/people?q=jurgen").await;
+    assert!(!found["items"].as_array().unwrap().is_empty(), "{found}");
+    if target.database_url.starts_with("postgres") {
+        let indexes = target
+            .primary
+            .run(|conn| {
+                use diesel::RunQueryDsl;
+                let count = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                    "(SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%')",
+                );
+                Ok(diesel::select(count).get_result::<i64>(conn)?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(indexes, 3);
+    }
     let again = import(&target, &document).await;
     assert_eq!(again.status(), 200, "a second import updates every row");
     assert_eq!(export(&target).await, document, "and changes nothing");
