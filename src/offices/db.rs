@@ -250,7 +250,7 @@ pub fn list_offices(
                 .or(rank().eq(after_rank).and(offices::id.gt(after_id))),
         );
     }
-    // Ids and ranks first (from the covering search index alone, on SQLite),
+    // Ids and ranks first,
     // then whole rows for this page only.
     let ranked: Vec<(String, i32)> = query
         .select((offices::id, rank()))

@@ -73,7 +73,7 @@ pub struct Office {
     /// The folded name, for ranking.
     #[serde(skip, default)]
     pub name_key: String,
-    /// The key of the row's SQLite full-text entry (see `search::fts_rowid`).
+    /// The row's search key (see `search::fts_rowid`).
     #[serde(skip, default)]
     pub search_rowid: i64,
     pub created_at: NaiveDateTime,

@@ -133,7 +133,8 @@ pub fn contact_point_changed(conn: &mut DbConn, person_id: Option<&str>) -> Quer
 /// after, in one pass each: much cheaper than updating them row by row.
 /// Their definitions are read back from the catalogue, so they come back
 /// exactly as the migrations made them; in the caller's transaction, so a
-/// failure restores them.
+/// failure restores them. Dropping an index locks its table until that
+/// transaction ends: only for imports into an empty directory.
 pub fn in_bulk<T>(
     conn: &mut DbConn,
     write: impl FnOnce(&mut DbConn) -> QueryResult<T>,
@@ -151,7 +152,8 @@ pub fn in_bulk<T>(
     }
     let indexes: Vec<Definition> = diesel::sql_query(
         "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes \
-         WHERE schemaname = current_schema() AND indexdef LIKE '%gin_trgm_ops%'",
+         WHERE schemaname = current_schema() AND indexdef LIKE '%gin_trgm_ops%' \
+         AND tablename IN ('offices', 'people', 'releases')",
     )
     .load(conn)?;
     for index in &indexes {
@@ -357,31 +359,35 @@ pub(super) fn write(conn: &mut DbConn, table: Table, documents: &[Document]) -> 
         .execute(c)?;
         return Ok(());
     }
-    // The in-memory copies (`search::memory`) read back what this stamps.
-    let seq = super::memory::next_version(conn, table)?;
-    let DbConn::Sqlite(c) = conn else {
-        return Ok(());
-    };
-    // One statement per 500 rows, not one per row.
-    for chunk in documents.chunks(CHUNK) {
-        use diesel::sql_types::{BigInt, Text};
-        let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
-        let mut update = diesel::sql_query(format!(
-            "UPDATE {name} SET search_text = v.column2, name_key = v.column3, \
-             search_rowid = v.column4, search_seq = {seq} \
-             FROM (VALUES {rows}) AS v WHERE {name}.id = v.column1"
-        ))
-        .into_boxed::<diesel::sqlite::Sqlite>();
-        for document in chunk {
-            update = update
-                .bind::<Text, _>(&document.id)
-                .bind::<Text, _>(&document.text)
-                .bind::<Text, _>(&document.name_key)
-                .bind::<BigInt, _>(fts_rowid(&document.id));
+    // The in-memory copies (`search::memory`) read back what this stamps:
+    // the number and the rows must commit together (a savepoint when the
+    // caller's transaction holds this already).
+    conn.transaction(|conn| {
+        let seq = super::memory::next_version(conn, table)?;
+        let DbConn::Sqlite(c) = conn else {
+            return Ok(());
+        };
+        // One statement per 500 rows, not one per row.
+        for chunk in documents.chunks(CHUNK) {
+            use diesel::sql_types::{BigInt, Text};
+            let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+            let mut update = diesel::sql_query(format!(
+                "UPDATE {name} SET search_text = v.column2, name_key = v.column3, \
+                 search_rowid = v.column4, search_seq = {seq} \
+                 FROM (VALUES {rows}) AS v WHERE {name}.id = v.column1"
+            ))
+            .into_boxed::<diesel::sqlite::Sqlite>();
+            for document in chunk {
+                update = update
+                    .bind::<Text, _>(&document.id)
+                    .bind::<Text, _>(&document.text)
+                    .bind::<Text, _>(&document.name_key)
+                    .bind::<BigInt, _>(fts_rowid(&document.id));
+            }
+            update.execute(c)?;
         }
-        update.execute(c)?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

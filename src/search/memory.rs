@@ -47,8 +47,9 @@ struct Documents {
     /// below the last one (an import of older rows) makes the next refresh
     /// read everything again.
     in_id_order: bool,
-    /// Slots by `fts_rowid(id)`, the 63-bit key SQLite's index already
-    /// relies on being unique.
+    /// Slots by `fts_rowid(id)`: 63 bits of the id, taken as unique (a
+    /// clash among a few million rows is about as likely as a bit flip),
+    /// to spare a second copy of every id.
     slot_of: HashMap<i64, u32>,
     /// For each trigram (see `trigrams`), the slots whose text holds it.
     postings: Vec<RoaringBitmap>,
@@ -62,20 +63,20 @@ struct Documents {
 #[derive(Default)]
 struct Arena {
     bytes: String,
-    at: Vec<(u32, u32)>,
+    at: Vec<(usize, usize)>,
     garbage: usize,
 }
 
 impl Arena {
     fn get(&self, slot: u32) -> &str {
         let (start, len) = self.at[slot as usize];
-        &self.bytes[start as usize..(start + len) as usize]
+        &self.bytes[start..start + len]
     }
 
-    fn place(&mut self, text: &str) -> (u32, u32) {
-        let start = self.bytes.len() as u32;
+    fn place(&mut self, text: &str) -> (usize, usize) {
+        let start = self.bytes.len();
         self.bytes.push_str(text);
-        (start, text.len() as u32)
+        (start, text.len())
     }
 
     fn push(&mut self, text: &str) {
@@ -84,14 +85,14 @@ impl Arena {
     }
 
     fn set(&mut self, slot: u32, text: &str) {
-        self.garbage += self.at[slot as usize].1 as usize;
+        self.garbage += self.at[slot as usize].1;
         let at = self.place(text);
         self.at[slot as usize] = at;
         if self.garbage > self.bytes.len() / 2 {
             let mut bytes = String::with_capacity(self.bytes.len() - self.garbage);
             for at in &mut self.at {
-                let start = bytes.len() as u32;
-                bytes.push_str(&self.bytes[at.0 as usize..(at.0 + at.1) as usize]);
+                let start = bytes.len();
+                bytes.push_str(&self.bytes[at.0..at.0 + at.1]);
                 at.0 = start;
             }
             self.bytes = bytes;
@@ -439,24 +440,24 @@ impl MemoryIndex {
     pub fn refresh(&self, conn: &mut DbConn, table: Table) -> QueryResult<()> {
         let lock = &self.tables[slot(table)];
         let now = version(conn, table)?;
-        if lock.read().unwrap_or_else(|e| e.into_inner()).seq == Some(now) {
+        let current = |seq: Option<i64>| seq.is_some_and(|seq| seq >= now);
+        if current(lock.read().unwrap_or_else(|e| e.into_inner()).seq) {
             return Ok(());
         }
         let mut documents = lock.write().unwrap_or_else(|e| e.into_inner());
         match documents.seq {
-            Some(seq) if seq == now => return Ok(()),
-            Some(seq) if seq < now => {
+            // Another search brought it as far or further meanwhile.
+            Some(seq) if seq >= now => return Ok(()),
+            Some(seq) => {
                 let rows: Vec<Row> = diesel::sql_query(format!(
-                    "SELECT id, name_key, search_text FROM {} WHERE search_seq > ?",
+                    "SELECT id, name_key, search_text FROM {} WHERE search_seq > ? ORDER BY id",
                     table.name()
                 ))
                 .bind::<BigInt, _>(seq)
                 .load(conn)?;
                 documents.apply(rows);
             }
-            // First read, or a version that went back (the database was
-            // replaced): read everything.
-            _ => *documents = load_all(conn, table)?,
+            None => *documents = load_all(conn, table)?,
         }
         if !documents.in_id_order {
             *documents = load_all(conn, table)?;

@@ -173,7 +173,7 @@ pub fn rank<QS: 'static>(table: Table, query: &SearchQuery) -> RankExpr<QS> {
 }
 
 /// Where ranked matches come from: the database's own index, or an
-/// in-memory copy of the documents (SQLite, `--search-in-memory`). Lists
+/// in-memory copy of the documents (SQLite, unless `--no-search-in-memory`). Lists
 /// take one from their pool; a `Searcher::default()` searches in SQL.
 #[derive(Debug, Clone, Default)]
 pub struct Searcher(Option<std::sync::Arc<memory::MemoryIndex>>);
