@@ -482,14 +482,6 @@ impl MemoryIndex {
             .unwrap_or_else(|e| e.into_inner())
             .search(query, after, limit)
     }
-
-    /// Documents held, per table (for the metrics).
-    pub fn len(&self, table: Table) -> usize {
-        self.tables[slot(table)]
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .len() as usize
-    }
 }
 
 #[cfg(test)]
