@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod budget;
 pub mod config;
 pub mod contact_points;
 pub mod db;

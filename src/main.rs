@@ -20,9 +20,11 @@ struct Cli {
         global = true
     )]
     database_url: String,
-    /// SQLite memory-map size in bytes (0 turns it off).
-    #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", default_value_t = pressdir::db::DEFAULT_SQLITE_MMAP_BYTES, global = true)]
-    sqlite_mmap_bytes: u64,
+    /// Each SQLite connection's memory map, in bytes (0 turns it off).
+    /// `serve` sizes it from `--memory-budget-bytes` unless this is set;
+    /// other commands map 256 MiB.
+    #[arg(long, env = "PRESSDIR_SQLITE_MMAP_BYTES", global = true)]
+    sqlite_mmap_bytes: Option<u64>,
     /// A read replica of the PostgreSQL database: reads that need no fresh write go there.
     #[arg(long, env = "PRESSDIR_DATABASE_REPLICA_URL", global = true)]
     database_replica_url: Option<String>,
@@ -39,6 +41,14 @@ struct Cli {
     log: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    /// The memory map of a command's one connection.
+    fn sqlite_mmap(&self) -> u64 {
+        self.sqlite_mmap_bytes
+            .unwrap_or(pressdir::db::DEFAULT_SQLITE_MMAP_BYTES)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,9 +138,15 @@ enum Command {
         /// clock) takes to show here (0 turns the cache off).
         #[arg(long, env = "PRESSDIR_READ_CACHE_TTL_MS", default_value_t = 1000)]
         read_cache_ttl_ms: u64,
-        /// Memory for the read cache's answers, in bytes.
-        #[arg(long, env = "PRESSDIR_READ_CACHE_BYTES", default_value_t = 32 * 1024 * 1024)]
-        read_cache_bytes: u64,
+        /// Memory for the read cache's answers, in bytes (default: a fifth
+        /// of the memory budget).
+        #[arg(long, env = "PRESSDIR_READ_CACHE_BYTES")]
+        read_cache_bytes: Option<u64>,
+        /// The memory a server keeps of its data, in bytes: split between
+        /// the read cache, the in-memory search copy and SQLite's memory
+        /// map (see the README's "Memory budget").
+        #[arg(long, env = "PRESSDIR_MEMORY_BUDGET_BYTES", default_value_t = pressdir::budget::DEFAULT_MEMORY_BUDGET_BYTES)]
+        memory_budget_bytes: u64,
         /// Search in SQL only, without the in-memory copy of the search
         /// documents that SQLite servers keep (PostgreSQL never keeps one).
         #[arg(long, env = "PRESSDIR_NO_SEARCH_IN_MEMORY")]
@@ -299,13 +315,14 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let sqlite_mmap = cli.sqlite_mmap();
     match cli.command {
         Command::Openapi => {
             print!("{}", pressdir::startup::openapi_json());
             Ok(())
         }
         Command::Migrate => {
-            let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open(&cli.database_url, sqlite_mmap)?;
             pressdir::db::exclusively(&mut conn, pressdir::db::run_migrations)
         }
         Command::Backup { out } => {
@@ -314,19 +331,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if !cli.database_url.starts_with("postgres") && !std::path::Path::new(source).exists() {
                 anyhow::bail!("no database at {source} to back up (see --database-url)");
             }
-            let mut conn = open(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open(&cli.database_url, sqlite_mmap)?;
             pressdir::db::backup(&mut conn, &out)?;
             eprintln!("backed up to {}", out.display());
             Ok(())
         }
         Command::Export => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             pressdir::export::export_to(&mut conn, &mut out)
                 .map_err(|e| anyhow::anyhow!("export failed: {e}"))
         }
         Command::Import { file } => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             // Opened here first so that a missing file is named as such.
             std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let report = |e: pressdir::error::ApiError| {
@@ -352,7 +369,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys { action } => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             let problem = |e: pressdir::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
             match action {
                 KeysAction::Create { name, scopes } => {
@@ -402,7 +419,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Webhooks { action } => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             let problem = |e: pressdir::error::ApiError| {
                 let problem = e.problem();
                 let fields: Vec<String> = problem
@@ -495,7 +512,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Ingest { files, dry_run, .. } => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             let mut failed = false;
             for file in files {
                 let text = std::fs::read_to_string(&file)
@@ -540,7 +557,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::DemoData { people } => {
-            let mut conn = open_migrated(&cli.database_url, cli.sqlite_mmap_bytes)?;
+            let mut conn = open_migrated(&cli.database_url, sqlite_mmap)?;
             let started = std::time::Instant::now();
             let counts = pressdir::demo::generate(&mut conn, people)
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
@@ -580,6 +597,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_webhook_dispatch,
             read_cache_ttl_ms,
             read_cache_bytes,
+            memory_budget_bytes,
             no_search_in_memory,
         } => {
             let pool_size =
@@ -593,7 +611,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 db_connect_timeout: Duration::from_secs(db_connect_timeout_secs),
                 max_body_bytes,
                 max_photo_bytes,
-                sqlite_mmap_bytes: cli.sqlite_mmap_bytes,
+                memory: pressdir::budget::MemoryBudget {
+                    total: memory_budget_bytes,
+                    read_cache: read_cache_bytes,
+                    sqlite_map_per_connection: cli.sqlite_mmap_bytes,
+                },
                 seed: !no_seed,
                 rate_limit_per_minute,
                 request_timeout: Duration::from_secs(request_timeout_secs),
@@ -614,11 +636,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ..Default::default()
                 },
                 dispatch_webhooks: !no_webhook_dispatch,
-                read_cache: pressdir::read_cache::ReadCacheSettings {
-                    // At most an hour: an answer older than that is a bug, not a cache.
-                    ttl: Duration::from_millis(read_cache_ttl_ms.min(3_600_000)),
-                    max_bytes: read_cache_bytes,
-                },
+                // At most an hour: an answer older than that is a bug, not a cache.
+                read_cache_ttl: Duration::from_millis(read_cache_ttl_ms.min(3_600_000)),
                 search_in_memory: !no_search_in_memory,
             };
             actix_web::rt::System::new().block_on(async move {

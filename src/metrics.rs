@@ -35,6 +35,8 @@ pub struct Metrics {
     pub read_cache_requests: IntCounterVec,
     pub read_cache_bytes: IntGauge,
     pub read_cache_entries: IntGauge,
+    pub memory_budget: IntGaugeVec,
+    pub search_memory_bytes: IntGauge,
 }
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
@@ -141,6 +143,16 @@ impl Metrics {
                 "Answers held by the read cache.",
             )
             .expect("valid gauge"),
+            memory_budget: gauge(
+                "pressdir_memory_budget_bytes",
+                "The memory budget (part=\"total\", --memory-budget-bytes) and how it was split at start-up: read_cache, search (the in-memory copy as it was then), sqlite_map (every connection's map together).",
+                &["part"],
+            ),
+            search_memory_bytes: IntGauge::new(
+                "pressdir_search_memory_bytes",
+                "Memory held by the in-memory copy of the search documents now (0 when searching in SQL).",
+            )
+            .expect("valid gauge"),
             registry,
         };
         let build_info = gauge(
@@ -170,6 +182,8 @@ impl Metrics {
             r.register(Box::new(all.read_cache_requests.clone())),
             r.register(Box::new(all.read_cache_bytes.clone())),
             r.register(Box::new(all.read_cache_entries.clone())),
+            r.register(Box::new(all.memory_budget.clone())),
+            r.register(Box::new(all.search_memory_bytes.clone())),
             r.register(Box::new(build_info)),
             r.register(Box::new(
                 prometheus::process_collector::ProcessCollector::for_self(),
@@ -181,7 +195,9 @@ impl Metrics {
     }
 
     /// The text exposition, with the pools' state as read now.
-    pub fn render(&self, pools: &[PoolGauge]) -> String {
+    pub fn render(&self, pools: &[PoolGauge], search_memory_bytes: u64) -> String {
+        self.search_memory_bytes
+            .set(i64::try_from(search_memory_bytes).unwrap_or(i64::MAX));
         for pool in pools {
             let name = [pool.name];
             self.pool_connections
@@ -196,6 +212,21 @@ impl Metrics {
         // Encoding into a Vec cannot fail for well-formed metrics.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
         String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Records how the memory budget was split.
+pub fn record_memory_split(total: u64, split: &crate::budget::Split) {
+    let gauge = &METRICS.memory_budget;
+    for (part, bytes) in [
+        ("total", total),
+        ("read_cache", split.read_cache),
+        ("search", split.search),
+        ("sqlite_map", split.sqlite_map()),
+    ] {
+        gauge
+            .with_label_values(&[part])
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     }
 }
 

@@ -23,6 +23,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub async fn metrics_text(
     pool: web::Data<DbPool>,
     replica: Option<web::Data<crate::http::ReplicaPool>>,
+    searcher: crate::search::Searcher,
 ) -> HttpResponse {
     let mut pools = vec![pool.get_ref()];
     if let Some(replica) = &replica {
@@ -43,7 +44,7 @@ pub async fn metrics_text(
     HttpResponse::Ok()
         .content_type(prometheus::TEXT_FORMAT)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(METRICS.render(&gauges))
+        .body(METRICS.render(&gauges, searcher.heap_bytes()))
 }
 
 /// A caller's `X-Request-Id` is kept when it is a sane token; otherwise

@@ -43,15 +43,6 @@ pub struct ReadCacheSettings {
     pub max_bytes: u64,
 }
 
-impl Default for ReadCacheSettings {
-    fn default() -> Self {
-        Self {
-            ttl: Duration::from_secs(1),
-            max_bytes: 32 * 1024 * 1024,
-        }
-    }
-}
-
 struct Entry {
     status: StatusCode,
     headers: HeaderMap,

@@ -32,8 +32,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest photo upload, in bytes.
     pub max_photo_bytes: usize,
-    /// SQLite memory-map size in bytes (0 = off).
-    pub sqlite_mmap_bytes: u64,
+    /// The memory kept of the data: read cache, search copy, SQLite's map.
+    pub memory: crate::budget::MemoryBudget,
     /// Load the seed release into an empty database.
     pub seed: bool,
     /// Writes and searches per minute per key or address; 0 turns it off.
@@ -55,7 +55,9 @@ pub struct Settings {
     pub webhooks: crate::webhooks::dispatch::WebhookSettings,
     /// Run the webhook dispatcher in this process.
     pub dispatch_webhooks: bool,
-    pub read_cache: crate::read_cache::ReadCacheSettings,
+    /// How long a public read may be answered from the read cache (zero
+    /// turns it off); its memory comes from `memory`.
+    pub read_cache_ttl: Duration,
     /// Search a copy of the documents held in memory (SQLite only).
     pub search_in_memory: bool,
 }
@@ -74,7 +76,7 @@ impl Default for Settings {
             db_connect_timeout: Duration::from_secs(5),
             max_body_bytes: 1024 * 1024,
             max_photo_bytes: crate::people::photo::DEFAULT_MAX_PHOTO_BYTES,
-            sqlite_mmap_bytes: crate::db::DEFAULT_SQLITE_MMAP_BYTES,
+            memory: Default::default(),
             seed: true,
             rate_limit_per_minute: 600,
             request_timeout: Duration::from_secs(30),
@@ -86,7 +88,7 @@ impl Default for Settings {
             trust_forwarded: false,
             webhooks: Default::default(),
             dispatch_webhooks: true,
-            read_cache: Default::default(),
+            read_cache_ttl: Duration::from_secs(1),
             search_in_memory: true,
         }
     }
@@ -309,16 +311,23 @@ pub struct Application {
     replica: Option<DbPool>,
     /// The webhook dispatcher's settings, when this process runs it.
     dispatcher: Option<crate::webhooks::dispatch::WebhookSettings>,
+    memory: crate::budget::Split,
 }
 
 impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        // Connections that map the database file: SQLite's.
+        let mapping = match crate::db::Backend::from_url(&settings.database_url) {
+            crate::db::Backend::Sqlite => settings.pool_size,
+            crate::db::Backend::Postgres => 0,
+        };
+        // The map is sized again once the search copy is read.
         let pool = DbPool::connect_with(
             &settings.database_url,
             settings.pool_size,
             settings.db_connect_timeout,
-            settings.sqlite_mmap_bytes,
+            settings.memory.split(0, mapping).sqlite_map_per_connection,
         )?;
         {
             let mut conn = pool
@@ -357,6 +366,25 @@ impl Application {
             }
             _ => crate::search::Searcher::default(),
         };
+        let split = settings.memory.split(searcher.heap_bytes(), mapping);
+        if split.sqlite_map_per_connection != pool.sqlite_map_bytes() {
+            pool.resize_sqlite_map(split.sqlite_map_per_connection)?;
+        }
+        crate::metrics::record_memory_split(settings.memory.total, &split);
+        tracing::info!(
+            budget = settings.memory.total,
+            read_cache = split.read_cache,
+            search = split.search,
+            sqlite_map_per_connection = split.sqlite_map_per_connection,
+            connections = split.connections,
+            "memory budget split"
+        );
+        if split.over_budget(&settings.memory) {
+            tracing::warn!(
+                budget = settings.memory.total,
+                "the search copy and the parts set on their own exceed the memory budget: raise --memory-budget-bytes"
+            );
+        }
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -381,7 +409,12 @@ impl Application {
                 settings.public_url.as_deref(),
                 settings.trust_forwarded,
             )?),
-            read_cache: web::Data::new(crate::read_cache::ReadCache::new(settings.read_cache)),
+            read_cache: web::Data::new(crate::read_cache::ReadCache::new(
+                crate::read_cache::ReadCacheSettings {
+                    ttl: settings.read_cache_ttl,
+                    max_bytes: split.read_cache,
+                },
+            )),
             searcher: web::Data::new(searcher),
         };
         let mut server = HttpServer::new(move || build_app(state.clone()));
@@ -402,7 +435,13 @@ impl Application {
             dispatcher: settings
                 .dispatch_webhooks
                 .then(|| settings.webhooks.clone()),
+            memory: split,
         })
+    }
+
+    /// How the memory budget was split at start-up.
+    pub fn memory_split(&self) -> crate::budget::Split {
+        self.memory
     }
 
     pub fn port(&self) -> u16 {

@@ -6,6 +6,8 @@
 
 pub mod schema;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -58,7 +60,9 @@ pub struct DbConnManager {
     url: String,
     backend: Backend,
     sqlite_busy_timeout_ms: u64,
-    sqlite_mmap_bytes: u64,
+    /// Shared with the pool, which may resize the map once the server
+    /// knows its memory budget's split (see `DbPool::resize_sqlite_map`).
+    sqlite_mmap_bytes: Arc<AtomicU64>,
 }
 
 impl DbConnManager {
@@ -67,7 +71,7 @@ impl DbConnManager {
             url: url.to_string(),
             backend: Backend::from_url(url),
             sqlite_busy_timeout_ms,
-            sqlite_mmap_bytes,
+            sqlite_mmap_bytes: Arc::new(AtomicU64::new(sqlite_mmap_bytes)),
         }
     }
 }
@@ -98,7 +102,10 @@ impl r2d2::ManageConnection for DbConnManager {
                     "PRAGMA foreign_keys = ON".into(),
                     // Reads through a memory map skip a system call per page:
                     // search over 100,000 people is about twice as fast.
-                    format!("PRAGMA mmap_size = {}", self.sqlite_mmap_bytes),
+                    format!(
+                        "PRAGMA mmap_size = {}",
+                        self.sqlite_mmap_bytes.load(Ordering::Relaxed)
+                    ),
                 ] {
                     conn.batch_execute(&pragma).map_err(Error::QueryError)?;
                 }
@@ -155,6 +162,8 @@ pub struct DbPool {
     runs: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The pool's label in metrics.
     name: &'static str,
+    /// Each SQLite connection's memory map, as new connections get it.
+    sqlite_mmap_bytes: Arc<AtomicU64>,
 }
 
 impl DbPool {
@@ -171,6 +180,7 @@ impl DbPool {
         sqlite_mmap_bytes: u64,
     ) -> anyhow::Result<Self> {
         let manager = DbConnManager::new(url, 5_000, sqlite_mmap_bytes);
+        let mmap = manager.sqlite_mmap_bytes.clone();
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .connection_timeout(connect_timeout)
@@ -184,7 +194,34 @@ impl DbPool {
             backend: Backend::from_url(url),
             runs: Default::default(),
             name: "primary",
+            sqlite_mmap_bytes: mmap,
         })
+    }
+
+    /// Gives every SQLite connection, open or to come, a memory map of
+    /// `bytes`. Meant for start-up, when no connection is in use: it takes
+    /// each of them in turn (waiting for any that is).
+    pub fn resize_sqlite_map(&self, bytes: u64) -> anyhow::Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        self.sqlite_mmap_bytes.store(bytes, Ordering::Relaxed);
+        let held = (0..self.pool.max_size())
+            .map(|_| self.get())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("cannot resize the memory map: {e}"))?;
+        for mut conn in held {
+            conn.batch_execute(&format!("PRAGMA mmap_size = {bytes}"))?;
+        }
+        Ok(())
+    }
+
+    /// Each SQLite connection's memory map, in bytes (0 on PostgreSQL).
+    pub fn sqlite_map_bytes(&self) -> u64 {
+        match self.backend {
+            Backend::Sqlite => self.sqlite_mmap_bytes.load(Ordering::Relaxed),
+            Backend::Postgres => 0,
+        }
     }
 
     /// The same pool under another label in metrics (`replica`).
@@ -297,6 +334,77 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
         tracing::info!(count = applied, "applied migrations");
     }
     Ok(())
+}
+
+/// An index as the catalogue defines it.
+#[derive(QueryableByName)]
+pub struct IndexDefinition {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub definition: String,
+}
+
+/// The indexes of `tables` that no constraint needs (a primary key's or a
+/// `UNIQUE` column's stay), as the catalogue defines them.
+pub fn secondary_indexes(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<IndexDefinition>> {
+    use diesel::sql_types::{Array, Text};
+    match conn {
+        DbConn::Sqlite(_) => {
+            // One table at a time: diesel binds no lists on SQLite.
+            let mut all = vec![];
+            for table in tables {
+                all.extend(
+                    diesel::sql_query(
+                        "SELECT name, sql AS definition FROM sqlite_master \
+                         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ? ORDER BY name",
+                    )
+                    .bind::<Text, _>(*table)
+                    .load::<IndexDefinition>(conn)?,
+                );
+            }
+            Ok(all)
+        }
+        DbConn::Pg(pg) => diesel::sql_query(
+            "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes i \
+             WHERE schemaname = current_schema() AND tablename = ANY($1) \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) \
+             ORDER BY tablename, indexname",
+        )
+        .bind::<Array<Text>, _>(tables)
+        .load(pg),
+    }
+}
+
+/// Runs `load`, which fills tables that were empty, with the secondary
+/// indexes `drop` picks dropped first and built again after: building an
+/// index once from the rows is much cheaper than updating it row by row.
+/// Their definitions are read back from the catalogue, so they come back
+/// exactly as the migrations made them; in the caller's transaction, so a
+/// failure restores them. On PostgreSQL dropping an index locks its table
+/// until that transaction ends: only for imports into an empty directory.
+pub fn with_indexes_built_after<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    tables: &[&str],
+    drop: impl Fn(&IndexDefinition) -> bool,
+    load: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    let indexes: Vec<IndexDefinition> = secondary_indexes(conn, tables)?
+        .into_iter()
+        .filter(|index| drop(index))
+        .collect();
+    for index in &indexes {
+        conn.batch_execute(&format!(
+            "DROP INDEX \"{}\"",
+            index.name.replace('"', "\"\"")
+        ))
+        .map_err(E::from)?;
+    }
+    let loaded = load(conn)?;
+    for index in &indexes {
+        conn.batch_execute(&index.definition).map_err(E::from)?;
+    }
+    Ok(loaded)
 }
 
 /// Runs `f` in one write transaction. On SQLite it starts with

@@ -220,7 +220,31 @@ pub(super) fn next_version(conn: &mut DbConn, table: Table) -> QueryResult<i64> 
     )
 }
 
+impl Arena {
+    fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.at.capacity() * std::mem::size_of::<(usize, usize)>()
+    }
+}
+
 impl Documents {
+    /// About how much memory the copy holds (the bitmaps as serialised,
+    /// which is within a few percent of their size in memory).
+    fn heap_bytes(&self) -> usize {
+        let bitmaps = self.postings.iter().chain(&self.name_starts);
+        let bitmap_bytes: usize = bitmaps
+            .map(|b| {
+                let data = if b.is_empty() { 0 } else { b.serialized_size() };
+                std::mem::size_of::<RoaringBitmap>() + data
+            })
+            .sum();
+        self.ids.heap_bytes()
+            + self.names.heap_bytes()
+            + self.texts.heap_bytes()
+            // A hash map's slot: the key, the value and a control byte.
+            + self.slot_of.capacity() * (std::mem::size_of::<(i64, u32)>() + 1)
+            + bitmap_bytes
+    }
+
     fn len(&self) -> u32 {
         self.ids.at.len() as u32
     }
@@ -466,6 +490,14 @@ impl MemoryIndex {
         // time is harmless, while skipping a number could miss a row.
         documents.seq = Some(now);
         Ok(())
+    }
+
+    /// About how much memory the copies hold, in bytes.
+    pub fn heap_bytes(&self) -> u64 {
+        self.tables
+            .iter()
+            .map(|t| t.read().unwrap_or_else(|e| e.into_inner()).heap_bytes() as u64)
+            .sum()
     }
 
     /// The first `limit` matches of `query` in `table` after the cursor

@@ -197,6 +197,11 @@ impl Searcher {
         Ok(())
     }
 
+    /// The memory the in-memory copy holds (0 when searching in SQL).
+    pub fn heap_bytes(&self) -> u64 {
+        self.in_memory().map_or(0, memory::MemoryIndex::heap_bytes)
+    }
+
     /// The server's searcher (registered as app data), or SQL when none is.
     pub fn of(req: &actix_web::HttpRequest) -> Self {
         req.app_data::<actix_web::web::Data<Self>>()

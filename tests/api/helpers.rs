@@ -80,6 +80,8 @@ pub struct TestApp {
     /// The primary's pool, as the server uses it.
     pub primary: pressdir::db::DbPool,
     pub replica: Option<pressdir::db::DbPool>,
+    /// How the server split its memory budget.
+    pub memory: pressdir::budget::Split,
     pub db: TestDb,
 }
 
@@ -111,7 +113,7 @@ pub async fn spawn_on(
     tune(&mut settings);
     let app = Application::build(&settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let (primary, replica) = (app.pool(), app.replica());
+    let (primary, replica, memory) = (app.pool(), app.replica(), app.memory_split());
     let admin_token = create_key(&primary, "test-admin", &[pressdir::keys::Scope::Admin]);
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -121,6 +123,7 @@ pub async fn spawn_on(
         database_url,
         primary,
         replica,
+        memory,
         db,
     }
 }

@@ -107,3 +107,60 @@ async fn losing_postgres_while_serving_answers_503_and_recovers_by_itself() {
         "the failed write left nothing behind"
     );
 }
+
+#[tokio::test]
+async fn one_memory_budget_sizes_the_read_cache_and_every_connections_map() {
+    const MIB: u64 = 1024 * 1024;
+    let app = spawn_with(|s| s.memory.total = 40 * MIB).await;
+    let split = app.memory;
+    assert_eq!(split.read_cache, 8 * MIB, "a fifth of the budget");
+    match app.primary.backend() {
+        pressdir::db::Backend::Sqlite => {
+            assert!(split.search > 0, "the search copy is measured");
+            assert_eq!(split.connections, 4);
+            assert_eq!(
+                split.sqlite_map_per_connection,
+                (40 * MIB - 8 * MIB - split.search) / 4,
+                "the map takes what is left, shared by the connections"
+            );
+            // Every pooled connection was given it, not only new ones.
+            let held: Vec<_> = (0..4).map(|_| app.primary.get().unwrap()).collect();
+            for mut conn in held {
+                #[derive(diesel::QueryableByName)]
+                struct Map {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    mmap_size: i64,
+                }
+                let map: Map = diesel::sql_query("PRAGMA mmap_size")
+                    .get_result(&mut *conn)
+                    .unwrap();
+                assert_eq!(map.mmap_size as u64, split.sqlite_map_per_connection);
+            }
+        }
+        pressdir::db::Backend::Postgres => {
+            assert_eq!((split.search, split.sqlite_map()), (0, 0));
+        }
+    }
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    for series in [
+        "pressdir_memory_budget_bytes{part=\"total\"}",
+        "pressdir_memory_budget_bytes{part=\"read_cache\"}",
+        "pressdir_memory_budget_bytes{part=\"search\"}",
+        "pressdir_memory_budget_bytes{part=\"sqlite_map\"}",
+        "pressdir_search_memory_bytes",
+    ] {
+        assert!(metrics.contains(series), "{series} missing from /metrics");
+    }
+}
+
+#[tokio::test]
+async fn a_budget_the_search_copy_fills_turns_the_map_off_and_still_serves() {
+    let app = spawn_with(|s| s.memory.total = 1024 * 1024).await;
+    if app.primary.backend() == pressdir::db::Backend::Sqlite {
+        assert_eq!(app.memory.sqlite_map_per_connection, 0);
+    }
+    let found = app.get_json("/api/v1/people?q=jorge").await;
+    assert_eq!(found["items"][0]["slug"], "jorge-gallo");
+    let person = app.get_json("/api/v1/people/jorge-gallo").await;
+    assert_eq!(person["slug"], "jorge-gallo");
+}

@@ -21,13 +21,13 @@ async fn public_get(base: &str, path: &str) -> (HeaderMap, Value) {
 
 /// Another server on the same database, with its own cache.
 async fn beside(app: &TestApp, ttl: Duration) -> String {
-    crate::helpers::beside(app, |s| s.read_cache.ttl = ttl).await
+    crate::helpers::beside(app, |s| s.read_cache_ttl = ttl).await
 }
 
 #[tokio::test]
 async fn a_write_shows_at_once_here_and_within_the_delay_on_another_instance() {
     let ttl = Duration::from_millis(400);
-    let a = spawn_with(|s| s.read_cache.ttl = ttl).await;
+    let a = spawn_with(|s| s.read_cache_ttl = ttl).await;
     let b = beside(&a, ttl).await;
     for base in [&a.address, &b] {
         public_get(base, JORGE).await;
@@ -70,7 +70,7 @@ async fn a_write_shows_at_once_here_and_within_the_delay_on_another_instance() {
 #[tokio::test]
 async fn keys_searches_and_no_cache_bypass_it_and_it_is_measured() {
     // A long delay, so that nothing here depends on timing.
-    let app = spawn_with(|s| s.read_cache.ttl = Duration::from_secs(60)).await;
+    let app = spawn_with(|s| s.read_cache_ttl = Duration::from_secs(60)).await;
     public_get(&app.address, JORGE).await;
     let (hit, cached) = public_get(&app.address, JORGE).await;
     assert!(hit.contains_key("age"));
@@ -152,7 +152,7 @@ async fn keys_searches_and_no_cache_bypass_it_and_it_is_measured() {
 
 #[tokio::test]
 async fn a_zero_delay_turns_it_off() {
-    let app = spawn_with(|s| s.read_cache.ttl = Duration::ZERO).await;
+    let app = spawn_with(|s| s.read_cache_ttl = Duration::ZERO).await;
     for _ in 0..2 {
         let (headers, _) = public_get(&app.address, JORGE).await;
         assert!(!headers.contains_key("age"));
