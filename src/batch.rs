@@ -13,6 +13,9 @@ use crate::audit::Actor;
 /// is not touched at all. Changes over existing data are audited one by one.
 pub struct Stamp<'a> {
     pub into_empty: bool,
+    /// No row of the batch can exist yet (an import into an empty
+    /// directory, whose document's ids are distinct): nothing to look up.
+    pub all_new: bool,
     pub at: chrono::NaiveDateTime,
     pub actor: &'a Actor,
 }
@@ -80,14 +83,18 @@ macro_rules! upsert_rows {
         use $crate::batch::Versioned as _;
         let stamp: &$crate::batch::Stamp = $stamp;
         let mut rows: Vec<$type> = $rows;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let existing: std::collections::HashMap<String, $type> = $table::table
-            .filter($table::id.eq_any(&ids))
-            .select(<$type>::as_select())
-            .load::<$type>($conn)?
-            .into_iter()
-            .map(|row| (row.id.clone(), row))
-            .collect();
+        let existing: std::collections::HashMap<String, $type> = if stamp.all_new {
+            Default::default()
+        } else {
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            $table::table
+                .filter($table::id.eq_any(&ids))
+                .select(<$type>::as_select())
+                .load::<$type>($conn)?
+                .into_iter()
+                .map(|row| (row.id.clone(), row))
+                .collect()
+        };
         let mut inserts: Vec<$type> = vec![];
         let mut updated: Vec<String> = vec![];
         for mut row in rows.drain(..) {

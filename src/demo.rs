@@ -252,6 +252,8 @@ pub fn generate(conn: &mut DbConn, people_count: usize) -> Result<DemoCounts, Ap
         let actor = Actor::cli();
         let stamp = crate::batch::Stamp {
             into_empty: true,
+            // Generating the same directory again finds its rows.
+            all_new: false,
             at: now(),
             actor: &actor,
         };

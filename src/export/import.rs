@@ -33,6 +33,8 @@ use crate::search::{self};
 /// Rows written per statement (well under both backends' limits on bound
 /// parameters: about 20 columns a row).
 const BATCH: usize = 500;
+/// Release bodies (up to 400 KB each) buffered before a write.
+const RELEASE_BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// Photos per write.
 const PHOTO_BATCH: usize = 16;
 
@@ -116,6 +118,20 @@ enum Row {
     PersonPhoto(PhotoRow),
 }
 
+impl Row {
+    fn member(&self) -> Member {
+        match self {
+            Row::Office(_) => Member::Offices,
+            Row::Person(_) => Member::People,
+            Row::ContactPoint(_) => Member::ContactPoints,
+            Row::Release(_) => Member::Releases,
+            Row::Appearance(_) => Member::Appearances,
+            Row::DutyAssignment(_) => Member::DutyAssignments,
+            Row::PersonPhoto(_) => Member::PersonPhotos,
+        }
+    }
+}
+
 /// What a pass saw besides the rows.
 #[derive(Default)]
 struct Header {
@@ -125,6 +141,8 @@ struct Header {
 }
 
 type Visit<'a> = dyn FnMut(usize, Row) -> Result<(), ApiError> + 'a;
+/// Told that a member's array begins (every array before it has ended).
+type Begin<'a> = dyn FnMut(Member) -> Result<(), ApiError> + 'a;
 
 /// Reads a whole document, handing each row of the `wanted` members to
 /// `visit` (others are skipped unparsed) in document order.
@@ -132,6 +150,19 @@ fn read_document(
     source: impl Read,
     wanted: &[Member],
     visit: &mut Visit<'_>,
+) -> Result<Header, ApiError> {
+    read_document_with(source, wanted, visit, None, true)
+}
+
+/// `read_document`, telling `begin` where each array starts; without
+/// `track_paths` a syntax error names no path (faster, for a reading that
+/// hands any problem over to one that does).
+fn read_document_with<'v>(
+    source: impl Read,
+    wanted: &[Member],
+    visit: &mut Visit<'v>,
+    begin: Option<&mut Begin<'v>>,
+    track_paths: bool,
 ) -> Result<Header, ApiError> {
     let mut guard = NulGuard::new(source);
     let mut stopped = None;
@@ -143,13 +174,18 @@ fn read_document(
         let seed = DocumentSeed {
             wanted,
             visit,
+            begin,
             stopped: &mut stopped,
         };
-        seed.deserialize(serde_path_to_error::Deserializer::new(
-            &mut json, &mut track,
-        ))
-        .and_then(|header| json.end().map(|()| header))
-        .map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+        let read = if track_paths {
+            seed.deserialize(serde_path_to_error::Deserializer::new(
+                &mut json, &mut track,
+            ))
+        } else {
+            seed.deserialize(&mut json)
+        };
+        read.and_then(|header| json.end().map(|()| header))
+            .map_err(|e| serde_path_to_error::Error::new(track.path(), e))
     };
     if let Some(error) = stopped {
         return Err(error);
@@ -173,6 +209,7 @@ fn read_document(
 struct DocumentSeed<'a, 'v> {
     wanted: &'a [Member],
     visit: &'a mut Visit<'v>,
+    begin: Option<&'a mut Begin<'v>>,
     /// Why `visit` stopped the reading, if it did.
     stopped: &'a mut Option<ApiError>,
 }
@@ -192,7 +229,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
         f.write_str("a pressdir export document")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Header, A::Error> {
         let mut header = Header::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -206,6 +243,12 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
                     }
                     header.members.push(member);
                     if self.wanted.contains(&member) {
+                        if let Some(begin) = self.begin.as_mut()
+                            && let Err(error) = begin(member)
+                        {
+                            *self.stopped = Some(error);
+                            return Err(A::Error::custom("import stopped"));
+                        }
                         map.next_value_seed(RowsSeed {
                             member,
                             visit: &mut *self.visit,
@@ -300,8 +343,20 @@ impl<R> NulGuard<R> {
         }
     }
 
-    fn scan(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
+    fn scan(&mut self, mut bytes: &[u8]) {
+        loop {
+            // Outside an escape nothing matters until the next backslash:
+            // skip to it (the document is mostly plain text).
+            if !self.escaping && self.matched == 0 {
+                match memchr::memchr(b'\\', bytes) {
+                    Some(at) => bytes = &bytes[at..],
+                    None => return,
+                }
+            }
+            let Some((&byte, rest)) = bytes.split_first() else {
+                return;
+            };
+            bytes = rest;
             if self.matched > 0 {
                 if byte == b'0' {
                     self.matched += 1;
@@ -426,7 +481,7 @@ impl Listed {
     fn read(path: &Path) -> Result<Self, ApiError> {
         let mut listed = Listed::default();
         let header = read_document(open(path)?, &MEMBERS, &mut |i, row| {
-            listed.check(i, row);
+            listed.check(i, &row);
             Ok(())
         })?;
         listed.members = header.members;
@@ -446,20 +501,11 @@ impl Listed {
         Ok(listed)
     }
 
-    fn check(&mut self, i: usize, row: Row) {
+    fn check(&mut self, i: usize, row: &Row) {
         if i >= MAX_ROWS {
             if i == MAX_ROWS {
-                let member = match row {
-                    Row::Office(_) => Member::Offices,
-                    Row::Person(_) => Member::People,
-                    Row::ContactPoint(_) => Member::ContactPoints,
-                    Row::Release(_) => Member::Releases,
-                    Row::Appearance(_) => Member::Appearances,
-                    Row::DutyAssignment(_) => Member::DutyAssignments,
-                    Row::PersonPhoto(_) => Member::PersonPhotos,
-                };
                 self.errors.push(FieldError::new(
-                    member.name(),
+                    row.member().name(),
                     "length",
                     format!("at most {MAX_ROWS} rows"),
                 ));
@@ -473,7 +519,7 @@ impl Listed {
         let mut enums = vec![];
         let (member, id, errors) = match row {
             Row::Office(o) => {
-                let mut input = OfficeInput::from(&o);
+                let mut input = OfficeInput::from(o);
                 input.parent_id = None;
                 let errors = crate::validate::errors_of(&input);
                 enums.extend(one_of(
@@ -492,17 +538,21 @@ impl Listed {
                     self.archived_offices.insert(o.id.clone());
                 }
                 let id = o.id.clone();
-                self.offices.push(o);
+                self.offices.push(o.clone());
                 (Member::Offices, id, errors)
             }
             Row::Person(p) => {
-                let mut input = PersonInput::from(&p);
+                let mut input = PersonInput::from(p);
                 input.office_id = None;
                 self.claim(Member::People, "slug", &p.slug, &p.id, i);
-                (Member::People, p.id, crate::validate::errors_of(&input))
+                (
+                    Member::People,
+                    p.id.clone(),
+                    crate::validate::errors_of(&input),
+                )
             }
             Row::ContactPoint(cp) => {
-                let errors = crate::validate::errors_of(&ContactPointInput::from(&cp));
+                let errors = crate::validate::errors_of(&ContactPointInput::from(cp));
                 let here = at(Member::ContactPoints);
                 enums.extend(one_of(
                     format!("{here}.kind"),
@@ -514,16 +564,20 @@ impl Listed {
                     &cp.visibility,
                     &["public", "internal"],
                 ));
-                (Member::ContactPoints, cp.id, errors)
+                (Member::ContactPoints, cp.id.clone(), errors)
             }
             Row::Release(r) => {
-                let mut input = ReleaseInput::from(&r);
+                let mut input = ReleaseInput::from(r);
                 input.office_id = None;
                 self.claim(Member::Releases, "slug", &r.slug, &r.id, i);
                 if let Some(url) = &r.url {
                     self.claim(Member::Releases, "url", url, &r.id, i);
                 }
-                (Member::Releases, r.id, crate::validate::errors_of(&input))
+                (
+                    Member::Releases,
+                    r.id.clone(),
+                    crate::validate::errors_of(&input),
+                )
             }
             Row::Appearance(a) => {
                 let here = at(Member::Appearances);
@@ -543,7 +597,7 @@ impl Listed {
                 };
                 (
                     Member::Appearances,
-                    a.id,
+                    a.id.clone(),
                     crate::validate::errors_of(&input),
                 )
             }
@@ -568,14 +622,14 @@ impl Listed {
                         "one line of at most 200 characters",
                     ));
                 }
-                (Member::DutyAssignments, d.id, errors)
+                (Member::DutyAssignments, d.id.clone(), errors)
             }
             Row::PersonPhoto(photo) => {
                 let errors = crate::people::photo::check_stored(&photo.jpeg)
                     .map(|problem| FieldError::new("jpeg", "image", problem));
                 (
                     Member::PersonPhotos,
-                    photo.person_id,
+                    photo.person_id.clone(),
                     errors.into_iter().collect(),
                 )
             }
@@ -657,6 +711,7 @@ fn open(path: &Path) -> Result<std::fs::File, ApiError> {
 }
 
 /// Ids that rows may point at: those in the database and those listed.
+#[derive(Default)]
 struct Known {
     offices: HashSet<String>,
     /// Offices archived once the document is in: nothing live may point at them.
@@ -908,6 +963,9 @@ struct Writer<'a> {
     touched_offices: HashSet<String>,
     touched_releases: HashSet<String>,
     people: Vec<Person>,
+    releases: Vec<Release>,
+    /// The buffered releases' bodies: up to 400 KB each.
+    releases_bytes: usize,
     contact_points: Vec<ContactPoint>,
     appearances: Vec<Appearance>,
     duty_assignments: Vec<DutyAssignment>,
@@ -919,7 +977,45 @@ struct Writer<'a> {
     summary: &'a mut ImportSummary,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(
+        known: Known,
+        errors: Problems,
+        into_empty: bool,
+        actor: &'a Actor,
+        summary: &'a mut ImportSummary,
+    ) -> Self {
+        Writer {
+            known,
+            errors,
+            offices_inserted: vec![],
+            offices_updated: vec![],
+            releases_inserted: vec![],
+            releases_updated: vec![],
+            touched_people: HashSet::new(),
+            touched_offices: HashSet::new(),
+            touched_releases: HashSet::new(),
+            people: vec![],
+            releases: vec![],
+            releases_bytes: 0,
+            contact_points: vec![],
+            appearances: vec![],
+            duty_assignments: vec![],
+            person_photos: vec![],
+            people_inserted: vec![],
+            people_updated: vec![],
+            stamp: crate::batch::Stamp {
+                into_empty,
+                // Listed ids are distinct, so into an empty directory every
+                // row is new.
+                all_new: into_empty,
+                at: crate::db::now(),
+                actor,
+            },
+            summary,
+        }
+    }
+
     /// Writing stops at the first problem; checking goes on.
     fn writing(&self) -> bool {
         self.errors.is_empty()
@@ -967,13 +1063,9 @@ impl Writer<'_> {
             }
             Row::Release(mut release) => {
                 self.summary.releases += 1;
-                if self.writing() {
-                    release.search_rowid = search::fts_rowid(&release.id);
-                    let (inserted, updated) =
-                        crate::releases::db::import_rows(conn, &self.stamp, vec![release])?;
-                    self.releases_inserted.extend(inserted);
-                    self.releases_updated.extend(updated);
-                }
+                release.search_rowid = search::fts_rowid(&release.id);
+                self.releases_bytes += release.body.as_ref().map_or(0, String::len);
+                self.releases.push(release);
             }
             Row::Appearance(a) => {
                 self.summary.appearances += 1;
@@ -995,6 +1087,8 @@ impl Writer<'_> {
     fn flush(&mut self, conn: &mut DbConn, at_least: usize) -> Result<(), ApiError> {
         if !self.writing() {
             self.people.clear();
+            self.releases.clear();
+            self.releases_bytes = 0;
             self.contact_points.clear();
             self.appearances.clear();
             self.duty_assignments.clear();
@@ -1017,6 +1111,20 @@ impl Writer<'_> {
             )?;
             self.people_inserted.extend(inserted);
             self.people_updated.extend(updated);
+        }
+        // Appearances point at releases too.
+        if self.releases.len() >= at_least
+            || self.releases_bytes >= RELEASE_BATCH_BYTES
+            || (self.appearances.len() >= at_least && !self.releases.is_empty())
+        {
+            self.releases_bytes = 0;
+            let (inserted, updated) = crate::releases::db::import_rows(
+                conn,
+                &self.stamp,
+                std::mem::take(&mut self.releases),
+            )?;
+            self.releases_inserted.extend(inserted);
+            self.releases_updated.extend(updated);
         }
         if self.contact_points.len() >= at_least {
             let points = std::mem::take(&mut self.contact_points);
@@ -1092,6 +1200,16 @@ pub fn import_file(
     path: &Path,
 ) -> Result<ImportSummary, ApiError> {
     let started = std::time::Instant::now();
+    match write_transaction(conn, |conn| in_one_pass(conn, actor, path)) {
+        Ok(summary) => {
+            tracing::info!(elapsed = ?started.elapsed(), "import: written in one pass");
+            return Ok(summary);
+        }
+        Err(OnePass::Failed(error)) => return Err(error),
+        Err(OnePass::HandedOver(reason)) => {
+            tracing::info!(reason, "import: in two passes");
+        }
+    }
     let mut listed = Listed::read(path)?;
     tracing::info!(elapsed = ?started.elapsed(), "import: document checked");
     if !listed.errors.is_empty() {
@@ -1104,6 +1222,186 @@ pub fn import_file(
     })
 }
 
+/// Why the one-pass import did not write the document.
+enum OnePass {
+    /// Not for one pass, or a problem to report: the two passes, which
+    /// report every problem with its path, take over (this one rolled back).
+    HandedOver(&'static str),
+    /// The database failed.
+    Failed(ApiError),
+}
+
+impl From<diesel::result::Error> for OnePass {
+    fn from(error: diesel::result::Error) -> Self {
+        OnePass::Failed(error.into())
+    }
+}
+
+impl From<ApiError> for OnePass {
+    fn from(error: ApiError) -> Self {
+        OnePass::Failed(error)
+    }
+}
+
+/// What the one-pass reading keeps between rows.
+struct OnePassState<'c, 'w> {
+    conn: &'c mut DbConn,
+    listed: Listed,
+    writer: Writer<'w>,
+    /// The arrays begun so far (those before the last have ended).
+    begun: Vec<Member>,
+    offices_written: bool,
+    /// A database failure met while reading.
+    failure: Option<ApiError>,
+    /// Why the reading stopped, if it did.
+    handed_over: Option<&'static str>,
+}
+
+impl OnePassState<'_, '_> {
+    fn problems(&self) -> bool {
+        !self.listed.errors.is_empty() || !self.writer.errors.is_empty()
+    }
+
+    /// The offices, once their array has ended: the rows after them point
+    /// at them.
+    fn write_offices(&mut self) -> Result<(), ApiError> {
+        if self.offices_written || !self.begun.contains(&Member::Offices) {
+            return Ok(());
+        }
+        self.offices_written = true;
+        self.writer.known.archived_offices = self.listed.archived_offices.clone();
+        let offices = std::mem::take(&mut self.listed.offices);
+        self.writer.offices(self.conn, &offices)
+    }
+
+    fn begin(&mut self, member: Member) -> Result<(), ()> {
+        // The arrays before this one have ended: their ids are what later
+        // rows may point at (moved, not copied: 100,000 ids are some MB).
+        let known = &mut self.writer.known;
+        for (listed, known) in [
+            (&mut self.listed.office_ids, &mut known.offices),
+            (&mut self.listed.person_ids, &mut known.people),
+            (&mut self.listed.release_ids, &mut known.releases),
+        ] {
+            known.extend(std::mem::take(listed));
+        }
+        self.write_offices().map_err(|e| self.failure = Some(e))?;
+        // An array before one it points at needs the listing of a first pass.
+        if !member.depends_on().iter().all(|d| self.begun.contains(d)) {
+            self.handed_over = Some("an array before one it points at");
+            return Err(());
+        }
+        if self.problems() {
+            self.handed_over = Some("a problem");
+            return Err(());
+        }
+        self.begun.push(member);
+        Ok(())
+    }
+
+    fn row(&mut self, i: usize, row: Row) -> Result<(), ()> {
+        self.listed.check(i, &row);
+        // Offices are checked and written once their array has ended.
+        if !self.problems() && !matches!(row, Row::Office(_)) {
+            self.writer
+                .row(self.conn, i, row)
+                .map_err(|e| self.failure = Some(e))?;
+        }
+        if self.problems() {
+            self.handed_over = Some("a problem");
+            return Err(());
+        }
+        Ok(())
+    }
+}
+
+/// Into an empty directory, a document whose arrays each come after those
+/// they point at (as exported) is read once, each row checked and written
+/// as it comes: the first pass exists to list ids that may be pointed at
+/// before they appear, and to find rows the directory already holds. At
+/// the first problem this rolls back and hands over to the two passes.
+fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSummary, OnePass> {
+    if !directory_is_empty(conn)? {
+        return Err(OnePass::HandedOver("the directory is not empty"));
+    }
+    // Indexes the loading does not read are built once at the end; those
+    // on ids stay, for the documents' lookups of each owner's rows.
+    crate::db::with_indexes_built_after(
+        conn,
+        &[
+            "offices",
+            "people",
+            "contact_points",
+            "releases",
+            "appearances",
+        ],
+        |index| !index.name.ends_with("_id"),
+        |conn| load_in_one_pass(conn, actor, path),
+    )
+}
+
+fn load_in_one_pass(
+    conn: &mut DbConn,
+    actor: &Actor,
+    path: &Path,
+) -> Result<ImportSummary, OnePass> {
+    let mut summary = ImportSummary::default();
+    let writer = Writer::new(
+        Known::default(),
+        Problems::default(),
+        true,
+        actor,
+        &mut summary,
+    );
+    let state = std::cell::RefCell::new(OnePassState {
+        conn,
+        listed: Listed::default(),
+        writer,
+        begun: vec![],
+        offices_written: false,
+        failure: None,
+        handed_over: None,
+    });
+    // The reading's own error is never reported: the two passes report it.
+    let stop = || ApiError::bad_request("handed over");
+    let read = read_document_with(
+        open(path)?,
+        &MEMBERS,
+        &mut |i, row| state.borrow_mut().row(i, row).map_err(|()| stop()),
+        Some(&mut |member| state.borrow_mut().begin(member).map_err(|()| stop())),
+        false,
+    );
+    let mut state = state.into_inner();
+    if let Some(error) = state.failure.take() {
+        return Err(OnePass::Failed(error));
+    }
+    let Ok(header) = read else {
+        return Err(OnePass::HandedOver(
+            state.handed_over.unwrap_or("unreadable"),
+        ));
+    };
+    let readable = header
+        .version
+        .is_some_and(|v| (OLDEST_VERSION..=VERSION).contains(&v));
+    if header.format.as_deref() != Some(FORMAT) || !readable {
+        return Err(OnePass::HandedOver("an unknown format"));
+    }
+    state.write_offices()?;
+    state.writer.flush(state.conn, 0)?;
+    if state.problems() {
+        return Err(OnePass::HandedOver("a problem"));
+    }
+    let OnePassState { conn, writer, .. } = state;
+    write_documents(conn, writer)?;
+    Ok(record(conn, actor, summary)?)
+}
+
+fn directory_is_empty(conn: &mut DbConn) -> QueryResult<bool> {
+    Ok(offices::table.count().get_result::<i64>(conn)? == 0
+        && people::table.count().get_result::<i64>(conn)? == 0
+        && releases::table.count().get_result::<i64>(conn)? == 0)
+}
+
 /// The second pass (see the module's comment); it writes only while no
 /// problem has been found, so outside a transaction it only checks.
 fn write_all(
@@ -1114,34 +1412,15 @@ fn write_all(
     started: std::time::Instant,
 ) -> Result<ImportSummary, ApiError> {
     let known = Known::load(conn, listed)?;
-    let into_empty = offices::table.count().get_result::<i64>(conn)? == 0
-        && people::table.count().get_result::<i64>(conn)? == 0
-        && releases::table.count().get_result::<i64>(conn)? == 0;
+    let into_empty = directory_is_empty(conn)?;
     let mut summary = ImportSummary::default();
-    let mut writer = Writer {
+    let mut writer = Writer::new(
         known,
-        errors: std::mem::take(&mut listed.errors),
-        offices_inserted: vec![],
-        offices_updated: vec![],
-        releases_inserted: vec![],
-        releases_updated: vec![],
-        touched_people: HashSet::new(),
-        touched_offices: HashSet::new(),
-        touched_releases: HashSet::new(),
-        people: vec![],
-        contact_points: vec![],
-        appearances: vec![],
-        duty_assignments: vec![],
-        person_photos: vec![],
-        people_inserted: vec![],
-        people_updated: vec![],
-        stamp: crate::batch::Stamp {
-            into_empty,
-            at: crate::db::now(),
-            actor,
-        },
-        summary: &mut summary,
-    };
+        std::mem::take(&mut listed.errors),
+        into_empty,
+        actor,
+        &mut summary,
+    );
     writer.offices(conn, &listed.offices)?;
     // One pass when each array comes after those it points at (as
     // exported); another pass for each array that came too early.
@@ -1166,6 +1445,14 @@ fn write_all(
     }
     std::mem::take(&mut writer.errors).into_result()?;
     tracing::info!(elapsed = ?started.elapsed(), "import: rows written");
+    write_documents(conn, writer)?;
+    tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
+    record(conn, actor, summary)
+}
+
+/// Once every row is in: the search documents, and the owners whose parts
+/// changed.
+fn write_documents(conn: &mut DbConn, writer: Writer) -> Result<(), ApiError> {
     // Documents once every row is in: people's and releases' hold their
     // office's text, people's their contact values. An office that changed
     // also rewrites those of its people and releases the document left alone.
@@ -1204,7 +1491,14 @@ fn write_all(
     for release in writer.touched_releases.difference(&releases_written) {
         crate::releases::db::touch(conn, release)?;
     }
-    tracing::info!(elapsed = ?started.elapsed(), "import: search documents written");
+    Ok(())
+}
+
+fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    summary: ImportSummary,
+) -> Result<ImportSummary, ApiError> {
     crate::audit::record(
         conn,
         actor,
@@ -1220,6 +1514,67 @@ fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A migrated SQLite database in `dir`, seeded when asked.
+    fn database(dir: &Path, name: &str, seeded: bool) -> crate::db::DbPool {
+        let url = dir.join(name).display().to_string();
+        let pool = crate::db::DbPool::connect(&url, 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::db::run_migrations(&mut conn).unwrap();
+        if seeded {
+            crate::seed::seed_if_empty(&mut conn).unwrap();
+        }
+        pool
+    }
+
+    #[test]
+    fn an_export_goes_into_an_empty_directory_in_one_pass_and_anything_else_in_two() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = database(dir.path(), "source.db", true);
+        let exported = super::super::export(&mut source.get().unwrap()).unwrap();
+        let file = dir.path().join("export.json");
+        // In the struct's order, as `export` writes it (a `Value` would sort
+        // the members by name).
+        std::fs::write(&file, serde_json::to_string(&exported).unwrap()).unwrap();
+        let document = serde_json::to_value(&exported).unwrap();
+        let one_pass = |pool: &crate::db::DbPool, file: &Path| {
+            let mut conn = pool.get().unwrap();
+            let attempt =
+                write_transaction(&mut conn, |conn| in_one_pass(conn, &Actor::cli(), file));
+            match attempt {
+                Ok(summary) => Ok(summary.people),
+                Err(OnePass::HandedOver(reason)) => Err(reason),
+                Err(OnePass::Failed(error)) => panic!("{error:?}"),
+            }
+        };
+
+        let empty = database(dir.path(), "empty.db", false);
+        assert_eq!(one_pass(&empty, &file), Ok(4), "as exported");
+        assert_eq!(
+            one_pass(&empty, &file),
+            Err("the directory is not empty"),
+            "upserts need the listing"
+        );
+
+        let reordered = ["format", "version", "people", "offices"]
+            .into_iter()
+            .chain(["contact_points", "releases", "appearances"])
+            .map(|key| format!("\"{key}\": {}", document[key]))
+            .collect::<Vec<_>>()
+            .join(", ");
+        std::fs::write(&file, format!("{{{reordered}}}")).unwrap();
+        let other = database(dir.path(), "other.db", false);
+        assert_eq!(
+            one_pass(&other, &file),
+            Err("an array before one it points at")
+        );
+        assert_eq!(
+            import_file(&mut other.get().unwrap(), &Actor::cli(), &file)
+                .unwrap()
+                .people,
+            4
+        );
+    }
 
     fn nul_found(chunks: &[&[u8]]) -> bool {
         struct Chunks<'a>(std::collections::VecDeque<&'a [u8]>);

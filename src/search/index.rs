@@ -128,45 +128,19 @@ pub fn contact_point_changed(conn: &mut DbConn, person_id: Option<&str>) -> Quer
     }
 }
 
-/// Runs `write`, which fills the documents of tables that were empty. On
-/// PostgreSQL the trigram (GIN) indexes are dropped first and built again
-/// after, in one pass each: much cheaper than updating them row by row.
-/// Their definitions are read back from the catalogue, so they come back
-/// exactly as the migrations made them; in the caller's transaction, so a
-/// failure restores them. Dropping an index locks its table until that
-/// transaction ends: only for imports into an empty directory.
+/// Runs `write`, which fills the documents of tables that were empty, with
+/// the trigram (GIN) indexes of PostgreSQL built once after it rather than
+/// updated row by row (see `db::with_indexes_built_after`).
 pub fn in_bulk<T>(
     conn: &mut DbConn,
     write: impl FnOnce(&mut DbConn) -> QueryResult<T>,
 ) -> QueryResult<T> {
-    use diesel::connection::SimpleConnection;
-    #[derive(QueryableByName)]
-    struct Definition {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        definition: String,
-    }
-    if !matches!(conn, DbConn::Pg(_)) {
-        return write(conn);
-    }
-    let indexes: Vec<Definition> = diesel::sql_query(
-        "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes \
-         WHERE schemaname = current_schema() AND indexdef LIKE '%gin_trgm_ops%' \
-         AND tablename IN ('offices', 'people', 'releases')",
+    crate::db::with_indexes_built_after(
+        conn,
+        &["offices", "people", "releases"],
+        |index| index.definition.contains("gin_trgm_ops"),
+        write,
     )
-    .load(conn)?;
-    for index in &indexes {
-        conn.batch_execute(&format!(
-            "DROP INDEX \"{}\"",
-            index.name.replace('"', "\"\"")
-        ))?;
-    }
-    let written = write(conn)?;
-    for index in &indexes {
-        conn.batch_execute(&index.definition)?;
-    }
-    Ok(written)
 }
 
 /// Writes these offices' documents, without the cascade (a bulk import

@@ -219,27 +219,40 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
     let document = export(&source).await;
 
     let target = spawn_empty_app().await;
+    let indexes = |app: &TestApp| {
+        let pool = app.primary.clone();
+        async move {
+            pool.run(|conn| {
+                let tables = [
+                    "offices",
+                    "people",
+                    "contact_points",
+                    "releases",
+                    "appearances",
+                ];
+                Ok(pressdir::db::secondary_indexes(conn, &tables)?
+                    .into_iter()
+                    .map(|index| (index.name, index.definition))
+                    .collect::<Vec<_>>())
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let before = indexes(&target).await;
     let imported = import(&target, &document).await;
 
     assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
     assert_eq!(export(&target).await, document, "byte for byte");
-    // The search documents are in: on PostgreSQL they were written with the
-    // trigram indexes dropped, and the indexes are back.
+    // The search documents are in, and the indexes dropped while the rows
+    // went in (into an empty directory) are back, as they were.
     let found = target.get_json("/api/v1/people?q=jurgen").await;
     assert!(!found["items"].as_array().unwrap().is_empty(), "{found}");
+    assert_eq!(indexes(&target).await, before);
+    assert!(before.len() >= 10, "{before:?}");
     if target.database_url.starts_with("postgres") {
-        let indexes = target
-            .primary
-            .run(|conn| {
-                use diesel::RunQueryDsl;
-                let count = diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                    "(SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%')",
-                );
-                Ok(diesel::select(count).get_result::<i64>(conn)?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(indexes, 3);
+        let trigram = before.iter().filter(|(_, d)| d.contains("gin_trgm_ops"));
+        assert_eq!(trigram.count(), 3);
     }
     let again = import(&target, &document).await;
     assert_eq!(again.status(), 200, "a second import updates every row");
@@ -482,4 +495,32 @@ async fn a_rota_row_pointing_nowhere_or_backwards_is_named_and_nothing_is_writte
     older.as_object_mut().unwrap().remove("duty_assignments");
     let response = import(&target, &older.to_string()).await;
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn problems_in_a_document_read_once_roll_every_row_back_and_are_all_listed() {
+    // In export order, into an empty directory: read once, each row
+    // written as it comes (the offices at once), until a problem hands
+    // over to the two passes, which list them all.
+    let source = spawn_app().await;
+    let mut document: Value = serde_json::from_str(&export(&source).await).unwrap();
+    let last = document["appearances"].as_array().unwrap().len() - 1;
+    document["appearances"][last]["person_id"] = json!("01a00000-0000-7000-8000-00000000dead");
+    document["people"][1]["full_name"] = json!("");
+
+    let target = spawn_empty_app().await;
+    let response = import(&target, &document.to_string()).await;
+
+    let problem = assert_problem(response, 422, "validation-failed").await;
+    assert_eq!(
+        failing_fields(&problem),
+        vec![
+            format!("appearances[{last}].person_id"),
+            "people[1].full_name".to_string(),
+        ],
+        "every problem, as two passes report them"
+    );
+    for path in ["/api/v1/offices", "/api/v1/people", "/api/v1/releases"] {
+        assert_eq!(target.get_json(path).await["items"], json!([]), "{path}");
+    }
 }
