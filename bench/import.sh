@@ -22,26 +22,28 @@ work=$(mktemp -d)
 databases=()
 export PGOPTIONS="--client-min-messages=warning"
 cleanup() {
-    for db in "${databases[@]}"; do
+    for db in "${databases[@]+"${databases[@]}"}"; do
         psql "$BENCH_POSTGRES_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
     done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-# A new empty database's URL.
+# Sets `url` to a new empty database (not in a subshell: `databases`
+# must remember it for the clean-up).
 fresh() {
     if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
         local name="pd_bench_import_$$_$1"
         psql "$BENCH_POSTGRES_URL/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
         databases+=("$name")
-        echo "$BENCH_POSTGRES_URL/$name"
+        url="$BENCH_POSTGRES_URL/$name"
     else
-        echo "$work/$1.db"
+        url="$work/$1.db"
     fi
 }
 
-source_db=$(fresh source)
+fresh source
+source_db=$url
 "$BIN" --log warn --database-url "$source_db" demo-data --people "$PEOPLE" >/dev/null
 backend=SQLite
 [ -z "${BENCH_POSTGRES_URL:-}" ] || backend=PostgreSQL
@@ -49,7 +51,8 @@ echo "backend: $backend, $PEOPLE people, $(nproc) cores"
 printf '%-6s %10s %10s %7s %14s\n' round export import ratio "import RSS"
 for round in $(seq "$ROUNDS"); do
     /usr/bin/time -f "%e" -o "$work/export.time" "$BIN" --log warn --database-url "$source_db" export >"$work/export.json"
-    target=$(fresh "target$round")
+    fresh "target$round"
+    target=$url
     /usr/bin/time -f "%e %M" -o "$work/import.time" "$BIN" --log warn --database-url "$target" import "$work/export.json" >/dev/null
     read -r export_s <"$work/export.time"
     read -r import_s rss_kb <"$work/import.time"

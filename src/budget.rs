@@ -20,9 +20,11 @@ const READ_CACHE_SHARE: u64 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryBudget {
     pub total: u64,
-    /// `--read-cache-bytes`: set apart from the budget when given.
+    /// `--read-cache-bytes`: the read cache's part, when given (still taken
+    /// from the budget: the map gets what is left).
     pub read_cache: Option<u64>,
-    /// `--sqlite-mmap-bytes`: each connection's map, when given.
+    /// `--sqlite-mmap-bytes`: each connection's map, when given, outside
+    /// the budget.
     pub sqlite_map_per_connection: Option<u64>,
 }
 
@@ -52,12 +54,14 @@ impl Split {
             .saturating_mul(u64::from(self.connections))
     }
 
-    /// Whether the parts the budget could not bound went over it.
+    /// Whether the parts the budget could not bound went over it, or left
+    /// SQLite no map at all.
     pub fn over_budget(&self, budget: &MemoryBudget) -> bool {
-        self.read_cache
+        let spent = self
+            .read_cache
             .saturating_add(self.search)
-            .saturating_add(self.sqlite_map())
-            > budget.total
+            .saturating_add(self.sqlite_map());
+        spent > budget.total || (self.connections > 0 && self.sqlite_map_per_connection == 0)
     }
 }
 
@@ -72,8 +76,8 @@ impl MemoryBudget {
     pub fn split(&self, search: u64, connections: u32) -> Split {
         let read_cache = self.read_cache();
         let sqlite_map_per_connection = match (self.sqlite_map_per_connection, connections) {
+            (_, 0) => 0,
             (Some(bytes), _) => bytes,
-            (None, 0) => 0,
             (None, n) => {
                 let left = self.total.saturating_sub(read_cache).saturating_sub(search);
                 left / u64::from(n)
@@ -132,5 +136,11 @@ mod tests {
         let postgres = MemoryBudget::default().split(0, 0);
         assert_eq!(postgres.sqlite_map(), 0);
         assert_eq!(postgres.read_cache, 32 * MIB);
+        assert!(!postgres.over_budget(&MemoryBudget::default()));
+        let mapped_nowhere = budget.split(0, 0);
+        assert_eq!(
+            mapped_nowhere.sqlite_map_per_connection, 0,
+            "no connection maps"
+        );
     }
 }

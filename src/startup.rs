@@ -382,7 +382,7 @@ impl Application {
         if split.over_budget(&settings.memory) {
             tracing::warn!(
                 budget = settings.memory.total,
-                "the search copy and the parts set on their own exceed the memory budget: raise --memory-budget-bytes"
+                "the search copy and the read cache leave SQLite's memory map nothing, or the parts set on their own exceed the memory budget: raise --memory-budget-bytes"
             );
         }
         let listener = TcpListener::bind(&settings.bind)

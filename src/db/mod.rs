@@ -345,8 +345,8 @@ pub struct IndexDefinition {
     pub definition: String,
 }
 
-/// The indexes of `tables` that no constraint needs (a primary key's or a
-/// `UNIQUE` column's stay), as the catalogue defines them.
+/// The indexes of `tables` that enforce nothing (no primary key, unique or
+/// constraint index), as the catalogue defines them.
 pub fn secondary_indexes(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<IndexDefinition>> {
     use diesel::sql_types::{Array, Text};
     match conn {
@@ -357,7 +357,8 @@ pub fn secondary_indexes(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<
                 all.extend(
                     diesel::sql_query(
                         "SELECT name, sql AS definition FROM sqlite_master \
-                         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ? ORDER BY name",
+                         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ? \
+                         AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
                     )
                     .bind::<Text, _>(*table)
                     .load::<IndexDefinition>(conn)?,
@@ -366,10 +367,14 @@ pub fn secondary_indexes(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<
             Ok(all)
         }
         DbConn::Pg(pg) => diesel::sql_query(
-            "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes i \
-             WHERE schemaname = current_schema() AND tablename = ANY($1) \
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) \
-             ORDER BY tablename, indexname",
+            "SELECT c.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition \
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_class t ON t.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = current_schema() AND t.relname = ANY($1) \
+             AND NOT i.indisunique AND NOT i.indisprimary \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) \
+             ORDER BY t.relname, c.relname",
         )
         .bind::<Array<Text>, _>(tables)
         .load(pg),
@@ -389,6 +394,14 @@ pub fn with_indexes_built_after<T, E: From<diesel::result::Error>>(
     drop: impl Fn(&IndexDefinition) -> bool,
     load: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
+    // Outside a transaction a failure would leave the indexes dropped.
+    let in_transaction =
+        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .is_ok_and(|depth| depth.is_some());
+    if !in_transaction {
+        return Err(diesel::result::Error::NotInTransaction.into());
+    }
     let indexes: Vec<IndexDefinition> = secondary_indexes(conn, tables)?
         .into_iter()
         .filter(|index| drop(index))

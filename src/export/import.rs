@@ -1,9 +1,10 @@
 //! Reading an export document back, streamed from a file.
 //!
-//! The document is read more than once rather than held in memory: a first
-//! pass checks every row on its own and collects the ids the document
-//! lists; then, in one transaction, a second pass checks every reference
-//! and writes the rows in batches. A problem anywhere stops the writing,
+//! Into an empty directory, a document in export order is read once (see
+//! `in_one_pass`). Otherwise it is read more than once rather than held in
+//! memory: a first pass checks every row on its own and collects the ids
+//! the document lists; then, in one transaction, a second pass checks
+//! every reference and writes the rows in batches. A problem anywhere stops the writing,
 //! the checking goes on so that every problem is reported, and the
 //! transaction is rolled back. Memory holds the ids (tens of bytes a row)
 //! and the offices (few), never the document.
@@ -1200,14 +1201,18 @@ pub fn import_file(
     path: &Path,
 ) -> Result<ImportSummary, ApiError> {
     let started = std::time::Instant::now();
-    match write_transaction(conn, |conn| in_one_pass(conn, actor, path)) {
-        Ok(summary) => {
-            tracing::info!(elapsed = ?started.elapsed(), "import: written in one pass");
-            return Ok(summary);
-        }
-        Err(OnePass::Failed(error)) => return Err(error),
-        Err(OnePass::HandedOver(reason)) => {
-            tracing::info!(reason, "import: in two passes");
+    // Looked at first without the write lock: over existing data the first
+    // pass runs outside it, as it always has.
+    if directory_is_empty(conn)? {
+        match write_transaction(conn, |conn| in_one_pass(conn, actor, path)) {
+            Ok(summary) => {
+                tracing::info!(elapsed = ?started.elapsed(), "import: written in one pass");
+                return Ok(summary);
+            }
+            Err(OnePass::Failed(error)) => return Err(error),
+            Err(OnePass::HandedOver(reason)) => {
+                tracing::info!(reason, "import: in two passes");
+            }
         }
     }
     let mut listed = Listed::read(path)?;
@@ -1227,7 +1232,7 @@ enum OnePass {
     /// Not for one pass, or a problem to report: the two passes, which
     /// report every problem with its path, take over (this one rolled back).
     HandedOver(&'static str),
-    /// The database failed.
+    /// The database failed before anything was read.
     Failed(ApiError),
 }
 
@@ -1326,7 +1331,7 @@ fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSu
     }
     // Indexes the loading does not read are built once at the end; those
     // on ids stay, for the documents' lookups of each owner's rows.
-    crate::db::with_indexes_built_after(
+    let loaded = crate::db::with_indexes_built_after(
         conn,
         &[
             "offices",
@@ -1337,7 +1342,18 @@ fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSu
         ],
         |index| !index.name.ends_with("_id"),
         |conn| load_in_one_pass(conn, actor, path),
-    )
+    );
+    match loaded {
+        // A row written before the rest was read may be one the database
+        // refuses (a NUL in an id, found by the reader only at the end): the
+        // two passes, which check the whole document first, report it; a
+        // database that is really failing fails them too.
+        Err(OnePass::Failed(error)) => {
+            tracing::info!(%error, "import: the database refused a write of the one pass");
+            Err(OnePass::HandedOver("the database refused a write"))
+        }
+        other => other,
+    }
 }
 
 fn load_in_one_pass(
@@ -1345,6 +1361,11 @@ fn load_in_one_pass(
     actor: &Actor,
     path: &Path,
 ) -> Result<ImportSummary, OnePass> {
+    // Again, now that the tables are locked (PostgreSQL: by the dropped
+    // indexes): a write may have come in since the first look.
+    if !directory_is_empty(conn)? {
+        return Err(OnePass::HandedOver("the directory is not empty"));
+    }
     let mut summary = ImportSummary::default();
     let writer = Writer::new(
         Known::default(),

@@ -443,6 +443,8 @@ fn load_all(conn: &mut DbConn, table: Table) -> QueryResult<Documents> {
 #[derive(Default)]
 pub struct MemoryIndex {
     tables: [RwLock<Documents>; 3],
+    /// Each copy's size when last measured (see `heap_bytes`).
+    measured: [std::sync::atomic::AtomicU64; 3],
 }
 
 impl std::fmt::Debug for MemoryIndex {
@@ -492,11 +494,20 @@ impl MemoryIndex {
         Ok(())
     }
 
-    /// About how much memory the copies hold, in bytes.
+    /// About how much memory the copies hold, in bytes. A copy being
+    /// refreshed (a reload can take a second) counts as last measured: a
+    /// metrics scrape must not wait for it.
     pub fn heap_bytes(&self) -> u64 {
+        use std::sync::atomic::Ordering;
         self.tables
             .iter()
-            .map(|t| t.read().unwrap_or_else(|e| e.into_inner()).heap_bytes() as u64)
+            .zip(&self.measured)
+            .map(|(table, measured)| {
+                if let Ok(documents) = table.try_read() {
+                    measured.store(documents.heap_bytes() as u64, Ordering::Relaxed);
+                }
+                measured.load(Ordering::Relaxed)
+            })
             .sum()
     }
 
