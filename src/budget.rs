@@ -7,8 +7,6 @@
 //! pool's connections, because each connection maps the file on its own and
 //! every page it touches counts in the process's memory once per mapping.
 
-use serde::Serialize;
-
 /// The default budget: at 100,000 people it keeps a server's resident
 /// memory under 200 MiB after the benchmark (BENCHMARKS.md).
 pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 160 * 1024 * 1024;
@@ -39,7 +37,7 @@ impl Default for MemoryBudget {
 }
 
 /// How a budget was spent, once the search copy was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
     pub read_cache: u64,
     pub search: u64,

@@ -1326,9 +1326,6 @@ impl OnePassState<'_, '_> {
 /// before they appear, and to find rows the directory already holds. At
 /// the first problem this rolls back and hands over to the two passes.
 fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSummary, OnePass> {
-    if !directory_is_empty(conn)? {
-        return Err(OnePass::HandedOver("the directory is not empty"));
-    }
     // Indexes the loading does not read are built once at the end; those
     // on ids stay, for the documents' lookups of each owner's rows.
     let loaded = crate::db::with_indexes_built_after(
@@ -1361,8 +1358,8 @@ fn load_in_one_pass(
     actor: &Actor,
     path: &Path,
 ) -> Result<ImportSummary, OnePass> {
-    // Again, now that the tables are locked (PostgreSQL: by the dropped
-    // indexes): a write may have come in since the first look.
+    // Looked at again now that the tables are locked (PostgreSQL: by the
+    // dropped indexes): a write may have come in since `import_file` looked.
     if !directory_is_empty(conn)? {
         return Err(OnePass::HandedOver("the directory is not empty"));
     }
