@@ -395,11 +395,7 @@ pub fn with_indexes_built_after<T, E: From<diesel::result::Error>>(
     load: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
     // Outside a transaction a failure would leave the indexes dropped.
-    let in_transaction =
-        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth()
-            .is_ok_and(|depth| depth.is_some());
-    if !in_transaction {
+    if !in_transaction(conn) {
         return Err(diesel::result::Error::NotInTransaction.into());
     }
     let indexes: Vec<IndexDefinition> = secondary_indexes(conn, tables)?
@@ -416,6 +412,77 @@ pub fn with_indexes_built_after<T, E: From<diesel::result::Error>>(
     let loaded = load(conn)?;
     for index in &indexes {
         conn.batch_execute(&index.definition).map_err(E::from)?;
+    }
+    Ok(loaded)
+}
+
+fn in_transaction(conn: &mut DbConn) -> bool {
+    <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .is_ok_and(|depth| depth.is_some())
+}
+
+/// A foreign key as PostgreSQL's catalogue defines it.
+#[derive(QueryableByName, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub definition: String,
+}
+
+/// The foreign keys of `tables` on PostgreSQL (none are listed on SQLite,
+/// whose keys are part of each table's definition).
+pub fn foreign_keys(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<ForeignKey>> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(vec![]),
+        DbConn::Pg(pg) => diesel::sql_query(
+            "SELECT t.relname::text AS table_name, k.conname::text AS name, \
+             pg_get_constraintdef(k.oid) AS definition \
+             FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE k.contype = 'f' AND n.nspname = current_schema() \
+             AND t.relname = ANY($1) ORDER BY t.relname, k.conname",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(tables)
+        .load(pg),
+    }
+}
+
+/// Runs `load`, which fills tables that were empty, with PostgreSQL's
+/// foreign keys from `tables` dropped first and added back after: adding a
+/// key checks every row in one join, where a load under it checks row by
+/// row (a seventh of a bulk import's time). Added back in the caller's
+/// transaction, so a row that points nowhere fails it and nothing is kept;
+/// the tables are locked until then. SQLite keeps checking row by row,
+/// which costs it little.
+pub fn with_foreign_keys_checked_after<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    tables: &[&str],
+    load: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    if !in_transaction(conn) {
+        return Err(diesel::result::Error::NotInTransaction.into());
+    }
+    let keys = foreign_keys(conn, tables)?;
+    let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    for key in &keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            quoted(&key.table_name),
+            quoted(&key.name)
+        ))?;
+    }
+    let loaded = load(conn)?;
+    for key in &keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            quoted(&key.table_name),
+            quoted(&key.name),
+            key.definition
+        ))?;
     }
     Ok(loaded)
 }

@@ -1326,20 +1326,24 @@ impl OnePassState<'_, '_> {
 /// before they appear, and to find rows the directory already holds. At
 /// the first problem this rolls back and hands over to the two passes.
 fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSummary, OnePass> {
+    let tables = [
+        "offices",
+        "people",
+        "contact_points",
+        "releases",
+        "appearances",
+    ];
     // Indexes the loading does not read are built once at the end; those
-    // on ids stay, for the documents' lookups of each owner's rows.
-    let loaded = crate::db::with_indexes_built_after(
-        conn,
-        &[
-            "offices",
-            "people",
-            "contact_points",
-            "releases",
-            "appearances",
-        ],
-        |index| !index.name.ends_with("_id"),
-        |conn| load_in_one_pass(conn, actor, path),
-    );
+    // on ids stay, for the documents' lookups of each owner's rows. Then
+    // every reference is checked at once.
+    let loaded = crate::db::with_foreign_keys_checked_after(conn, &tables, |conn| {
+        crate::db::with_indexes_built_after(
+            conn,
+            &tables,
+            |index| !index.name.ends_with("_id"),
+            |conn| load_in_one_pass(conn, actor, path),
+        )
+    });
     match loaded {
         // A row written before the rest was read may be one the database
         // refuses (a NUL in an id, found by the reader only at the end): the

@@ -55,7 +55,12 @@ impl OfficeKind {
     serde::Serialize,
     serde::Deserialize,
 )]
-#[diesel(table_name = offices, treat_none_as_null = true)]
+// None is NULL on insert too, so that rows load by COPY on PostgreSQL.
+#[diesel(
+    table_name = offices,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct Office {
     pub id: String,
     pub slug: String,

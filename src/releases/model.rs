@@ -22,7 +22,12 @@ use crate::validate::{self as rules, trim, trim_opt};
     serde::Serialize,
     serde::Deserialize,
 )]
-#[diesel(table_name = releases, treat_none_as_null = true)]
+// None is NULL on insert too, so that rows load by COPY on PostgreSQL.
+#[diesel(
+    table_name = releases,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct Release {
     pub id: String,
     pub slug: String,

@@ -223,14 +223,7 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
         let pool = app.primary.clone();
         async move {
             pool.run(|conn| {
-                let tables = [
-                    "offices",
-                    "people",
-                    "contact_points",
-                    "releases",
-                    "appearances",
-                ];
-                Ok(pressdir::db::secondary_indexes(conn, &tables)?
+                Ok(pressdir::db::secondary_indexes(conn, &DIRECTORY_TABLES)?
                     .into_iter()
                     .map(|index| (index.name, index.definition))
                     .collect::<Vec<_>>())
@@ -239,7 +232,16 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
             .unwrap()
         }
     };
+    let keys = |app: &TestApp| {
+        let pool = app.primary.clone();
+        async move {
+            pool.run(|conn| Ok(pressdir::db::foreign_keys(conn, &DIRECTORY_TABLES)?))
+                .await
+                .unwrap()
+        }
+    };
     let before = indexes(&target).await;
+    let keys_before = keys(&target).await;
     let imported = import(&target, &document).await;
 
     assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
@@ -250,13 +252,74 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
     assert!(!found["items"].as_array().unwrap().is_empty(), "{found}");
     assert_eq!(indexes(&target).await, before);
     assert!(before.len() >= 10, "{before:?}");
+    // And the foreign keys dropped for the load (PostgreSQL) are back.
+    assert_eq!(keys(&target).await, keys_before);
     if target.database_url.starts_with("postgres") {
         let trigram = before.iter().filter(|(_, d)| d.contains("gin_trgm_ops"));
         assert_eq!(trigram.count(), 3);
+        assert_eq!(keys_before.len(), 7, "{keys_before:?}");
     }
     let again = import(&target, &document).await;
     assert_eq!(again.status(), 200, "a second import updates every row");
     assert_eq!(export(&target).await, document, "and changes nothing");
+}
+
+const DIRECTORY_TABLES: [&str; 5] = [
+    "offices",
+    "people",
+    "contact_points",
+    "releases",
+    "appearances",
+];
+
+#[tokio::test]
+async fn references_checked_after_a_load_still_refuse_a_row_that_points_nowhere() {
+    use diesel::RunQueryDsl;
+    let app = spawn_empty_app().await;
+    let keys = || {
+        app.primary
+            .run(|conn| Ok(pressdir::db::foreign_keys(conn, &DIRECTORY_TABLES)?))
+    };
+    let before = keys().await.unwrap();
+    let loaded = app
+        .primary
+        .run(|conn| {
+            Ok(pressdir::db::write_transaction(conn, |conn| {
+                pressdir::db::with_foreign_keys_checked_after(conn, &DIRECTORY_TABLES, |conn| {
+                    diesel::sql_query(
+                        "INSERT INTO offices (id, slug, name, kind, parent_id, created_at, \
+                         updated_at) VALUES ('o1', 'o1', 'Office', 'other', 'nowhere', \
+                         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    )
+                    .execute(conn)
+                })
+            }))
+        })
+        .await
+        .unwrap();
+    let error = loaded.expect_err("an office whose parent does not exist");
+    assert!(
+        matches!(
+            error,
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _
+            )
+        ),
+        "{error:?}"
+    );
+    assert_eq!(keys().await.unwrap(), before, "the keys are all back");
+    let offices: i64 = app
+        .primary
+        .run(|conn| {
+            use diesel::QueryDsl;
+            Ok(pressdir::db::schema::offices::table
+                .count()
+                .get_result(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(offices, 0, "nothing was kept");
 }
 
 #[tokio::test]
