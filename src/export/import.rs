@@ -207,6 +207,82 @@ fn read_document_with<'v>(
     result.map_err(crate::http::json_problem)
 }
 
+/// What the reading thread of [`read_document_alongside`] hands over.
+enum Event {
+    Begin(Member),
+    Rows(Vec<(usize, Row)>),
+}
+
+/// Rows handed over at once; a release or photo, which may be large, ends
+/// its batch, so that the batches in flight hold at most a few of them.
+const HANDOVER_ROWS: usize = 128;
+
+/// `read_document_with` on a thread of its own, alongside `visit` and
+/// `begin` on this one: parsing overlaps the writing, in the same order.
+/// When `visit` or `begin` refuses, the reading stops at its next batch.
+fn read_document_alongside(
+    source: impl Read + Send,
+    wanted: &[Member],
+    visit: &mut Visit<'_>,
+    begin: &mut Begin<'_>,
+) -> Result<Header, ApiError> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Event>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let stopped = || ApiError::bad_request("the writing stopped");
+            let pending = std::cell::RefCell::new(Vec::with_capacity(HANDOVER_ROWS));
+            let hand_over = || {
+                let rows = std::mem::take(&mut *pending.borrow_mut());
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                sender.send(Event::Rows(rows)).map_err(|_| stopped())
+            };
+            let read = read_document_with(
+                source,
+                wanted,
+                &mut |i, row| {
+                    let large = matches!(row, Row::Release(_) | Row::PersonPhoto(_));
+                    pending.borrow_mut().push((i, row));
+                    if large || pending.borrow().len() >= HANDOVER_ROWS {
+                        hand_over()?;
+                    }
+                    Ok(())
+                },
+                Some(&mut |member| {
+                    hand_over()?;
+                    sender.send(Event::Begin(member)).map_err(|_| stopped())
+                }),
+                false,
+            )?;
+            hand_over()?;
+            Ok(read)
+        });
+        let mut refused = None;
+        for event in &receiver {
+            let done = match event {
+                Event::Begin(member) => begin(member),
+                Event::Rows(rows) => rows.into_iter().try_for_each(|(i, row)| visit(i, row)),
+            };
+            if let Err(error) = done {
+                refused = Some(error);
+                break;
+            }
+        }
+        // The reader's next hand-over fails, and it stops.
+        drop(receiver);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(ApiError::Internal(anyhow::anyhow!(
+                "the import reader panicked"
+            )))
+        });
+        match refused {
+            Some(error) => Err(error),
+            None => read,
+        }
+    })
+}
+
 struct DocumentSeed<'a, 'v> {
     wanted: &'a [Member],
     visit: &'a mut Visit<'v>,
@@ -1386,12 +1462,11 @@ fn load_in_one_pass(
     });
     // The reading's own error is never reported: the two passes report it.
     let stop = || ApiError::bad_request("handed over");
-    let read = read_document_with(
+    let read = read_document_alongside(
         open(path)?,
         &MEMBERS,
         &mut |i, row| state.borrow_mut().row(i, row).map_err(|()| stop()),
-        Some(&mut |member| state.borrow_mut().begin(member).map_err(|()| stop())),
-        false,
+        &mut |member| state.borrow_mut().begin(member).map_err(|()| stop()),
     );
     let mut state = state.into_inner();
     if let Some(error) = state.failure.take() {
@@ -1547,6 +1622,82 @@ mod tests {
             crate::seed::seed_if_empty(&mut conn).unwrap();
         }
         pool
+    }
+
+    /// Counts the bytes read through it.
+    struct Counted<'a>(&'a [u8], std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn reading_alongside_hands_over_every_row_in_order_and_stops_when_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = database(dir.path(), "source.db", true);
+        let exported = super::super::export(&mut source.get().unwrap()).unwrap();
+        let mut document = serde_json::to_value(&exported).unwrap();
+        // Some MB of people: far more than the reader's buffer and the
+        // batches in flight.
+        let people = document["people"].as_array().unwrap().clone();
+        document["people"] = people.iter().cycle().take(20_000).cloned().collect();
+        let bytes = serde_json::to_vec(&document).unwrap();
+
+        let log = |alongside: bool| {
+            let mut seen = vec![];
+            let seen_rows = std::cell::RefCell::new(&mut seen);
+            let visit = &mut |i, row: Row| {
+                seen_rows
+                    .borrow_mut()
+                    .push(format!("{:?} {i}", row.member()));
+                Ok(())
+            };
+            let begin = &mut |member: Member| {
+                seen_rows.borrow_mut().push(format!("begin {member:?}"));
+                Ok(())
+            };
+            let header = if alongside {
+                read_document_alongside(&bytes[..], &MEMBERS, visit, begin)
+            } else {
+                read_document_with(&bytes[..], &MEMBERS, visit, Some(begin), false)
+            };
+            (header.map(|h| h.members).unwrap(), seen)
+        };
+        let (members, seen) = log(true);
+        assert_eq!((members, seen), log(false));
+
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut rows = 0;
+        let refused = read_document_alongside(
+            Counted(&bytes, read.clone()),
+            &MEMBERS,
+            &mut |_, _| {
+                rows += 1;
+                if rows == 10 {
+                    return Err(ApiError::bad_request("enough"));
+                }
+                Ok(())
+            },
+            &mut |_| Ok(()),
+        );
+        let Err(error) = refused else {
+            panic!("the refusal is the answer");
+        };
+        assert_eq!(
+            error.to_string(),
+            ApiError::bad_request("enough").to_string()
+        );
+        assert_eq!(rows, 10, "no row after the refusal");
+        let read = read.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            read < bytes.len() / 4,
+            "read {read} of {} bytes",
+            bytes.len()
+        );
     }
 
     #[test]
