@@ -1409,14 +1409,14 @@ fn in_one_pass(conn: &mut DbConn, actor: &Actor, path: &Path) -> Result<ImportSu
         "releases",
         "appearances",
     ];
-    // Indexes the loading does not read are built once at the end; those
-    // on ids stay, for the documents' lookups of each owner's rows. Then
-    // every reference is checked at once.
+    // Indexes are built once at the end, but for those the search
+    // documents read while they are written. Then every reference is
+    // checked at once.
     let loaded = crate::db::with_foreign_keys_checked_after(conn, &tables, |conn| {
         crate::db::with_indexes_built_after(
             conn,
             &tables,
-            |index| !index.name.ends_with("_id"),
+            |index| !search::index::READ_BY_DOCUMENTS.contains(&index.name.as_str()),
             |conn| load_in_one_pass(conn, actor, path),
         )
     });

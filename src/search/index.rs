@@ -128,6 +128,12 @@ pub fn contact_point_changed(conn: &mut DbConn, person_id: Option<&str>) -> Quer
     }
 }
 
+/// The secondary indexes the documents' writing reads (`people_written`
+/// finds each person's contact points): a bulk load keeps them, where it
+/// drops the others until the rows are in. One missing here would make
+/// that writing scan the table once per chunk.
+pub const READ_BY_DOCUMENTS: &[&str] = &["contact_points_person_id"];
+
 /// Runs `write`, which fills the documents of tables that were empty, with
 /// the trigram (GIN) indexes of PostgreSQL built once after it rather than
 /// updated row by row (see `db::with_indexes_built_after`).

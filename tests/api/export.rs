@@ -252,6 +252,9 @@ async fn a_directory_bigger_than_one_write_batch_round_trips() {
     assert!(!found["items"].as_array().unwrap().is_empty(), "{found}");
     assert_eq!(indexes(&target).await, before);
     assert!(before.len() >= 10, "{before:?}");
+    for kept in pressdir::search::index::READ_BY_DOCUMENTS {
+        assert!(before.iter().any(|(name, _)| name == kept), "{kept} exists");
+    }
     // And the foreign keys dropped for the load (PostgreSQL) are back.
     assert_eq!(keys(&target).await, keys_before);
     if target.database_url.starts_with("postgres") {
