@@ -426,6 +426,8 @@ fn in_transaction(conn: &mut DbConn) -> bool {
 #[derive(QueryableByName, Debug, PartialEq, Eq)]
 pub struct ForeignKey {
     #[diesel(sql_type = diesel::sql_types::Text)]
+    pub schema: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub table_name: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub name: String,
@@ -439,7 +441,8 @@ pub fn foreign_keys(conn: &mut DbConn, tables: &[&str]) -> QueryResult<Vec<Forei
     match conn {
         DbConn::Sqlite(_) => Ok(vec![]),
         DbConn::Pg(pg) => diesel::sql_query(
-            "SELECT t.relname::text AS table_name, k.conname::text AS name, \
+            "SELECT n.nspname::text AS schema, t.relname::text AS table_name, \
+             k.conname::text AS name, \
              pg_get_constraintdef(k.oid) AS definition \
              FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid \
              JOIN pg_namespace n ON n.oid = t.relnamespace \
@@ -468,10 +471,12 @@ pub fn with_foreign_keys_checked_after<T, E: From<diesel::result::Error>>(
     }
     let keys = foreign_keys(conn, tables)?;
     let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    // Qualified: a temporary table of the same name would shadow the bare one.
+    let table = |key: &ForeignKey| format!("{}.{}", quoted(&key.schema), quoted(&key.table_name));
     for key in &keys {
         conn.batch_execute(&format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            quoted(&key.table_name),
+            table(key),
             quoted(&key.name)
         ))?;
     }
@@ -479,7 +484,7 @@ pub fn with_foreign_keys_checked_after<T, E: From<diesel::result::Error>>(
     for key in &keys {
         conn.batch_execute(&format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            quoted(&key.table_name),
+            table(key),
             quoted(&key.name),
             key.definition
         ))?;
