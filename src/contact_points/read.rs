@@ -50,7 +50,10 @@ pub fn for_people(
             .load(conn);
     }
     contact_points::table
-        .filter(contact_points::person_id.eq_any(person_ids))
+        .filter(crate::db::any_of::any_of(
+            contact_points::person_id,
+            person_ids,
+        ))
         .filter(contact_points::archived_at.is_null())
         .filter(visible_to(audience))
         .order((contact_points::is_primary.desc(), contact_points::id.asc()))

@@ -4,6 +4,7 @@
 //! Layer: the lowest but `error`, `text` and `metrics`, which it may use.
 //! It knows nothing of HTTP, audit, search or the resources.
 
+pub mod any_of;
 pub mod schema;
 
 use std::sync::Arc;

@@ -130,7 +130,7 @@ pub fn live_offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<
             .load(conn);
     }
     offices::table
-        .filter(offices::id.eq_any(ids))
+        .filter(crate::db::any_of::any_of(offices::id, ids))
         .filter(offices::archived_at.is_null())
         .select(Office::as_select())
         .load(conn)

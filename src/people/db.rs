@@ -178,7 +178,7 @@ pub fn list_people(
     if let (Some(search), Some(index)) = (&search, searcher.in_memory()) {
         let load = |conn: &mut DbConn, ids: &[String]| {
             Ok(filtered(filter, include_archived)
-                .filter(people::id.eq_any(ids))
+                .filter(crate::db::any_of::any_of(people::id, ids))
                 .select(Person::as_select())
                 .load(conn)?)
         };

@@ -164,3 +164,53 @@ async fn a_budget_the_search_copy_fills_turns_the_map_off_and_still_serves() {
     let person = app.get_json("/api/v1/people/jorge-gallo").await;
     assert_eq!(person["slug"], "jorge-gallo");
 }
+
+#[tokio::test]
+async fn any_of_finds_exactly_the_ids_listed_whatever_their_characters() {
+    use diesel::QueryDsl;
+    use pressdir::db::any_of::any_of;
+    use pressdir::db::schema::offices;
+    let app = crate::helpers::spawn_empty_app().await;
+    // Ids as JSON and SQL would both have to escape.
+    let ids = ["plain", "quote\"d", "back\\slash", "it's", "é 東京", "[1]"];
+    let found = app
+        .primary
+        .run(move |conn| {
+            for (n, id) in ids.iter().enumerate() {
+                diesel::sql_query(
+                    "INSERT INTO offices (id, slug, name, kind, created_at, updated_at) \
+                     VALUES ($1, $2, 'Office', 'other', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                )
+                .bind::<diesel::sql_types::Text, _>(*id)
+                .bind::<diesel::sql_types::Text, _>(format!("office-{n}"))
+                .execute(conn)?;
+            }
+            let mut found = vec![];
+            for wanted in [
+                vec![],
+                vec!["quote\"d"],
+                vec!["back\\slash", "é 東京", "missing", "[1]", "it's"],
+                ids.to_vec(),
+            ] {
+                let wanted: Vec<String> = wanted.into_iter().map(String::from).collect();
+                let mut rows: Vec<String> = offices::table
+                    .filter(any_of(offices::id, &wanted))
+                    .select(offices::id)
+                    .load(conn)?;
+                rows.sort();
+                found.push(rows);
+            }
+            Ok(found)
+        })
+        .await
+        .unwrap();
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(found[0], sorted(&[]));
+    assert_eq!(found[1], sorted(&["quote\"d"]));
+    assert_eq!(found[2], sorted(&["back\\slash", "é 東京", "[1]", "it's"]));
+    assert_eq!(found[3], sorted(&ids));
+}
