@@ -38,8 +38,8 @@ pub fn for_people(
     if person_ids.is_empty() {
         return Ok(vec![]);
     }
-    // One person (a single read): a fixed query, whose prepared statement
-    // diesel keeps; `IN` lists are prepared anew each time.
+    // One person (a single read): a plain equality, which SQLite runs
+    // without reading a JSON list first.
     if let [id] = person_ids {
         return contact_points::table
             .filter(contact_points::person_id.eq(id))

@@ -120,8 +120,8 @@ pub fn live_offices_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    // One office (a single read): a fixed query, whose prepared statement
-    // diesel keeps; an `IN` list is prepared anew each time.
+    // One office (a single read): a plain equality, which SQLite runs
+    // without reading a JSON list first.
     if let [id] = ids {
         return offices::table
             .filter(offices::id.eq(id))
