@@ -404,17 +404,19 @@ pub fn with_indexes_built_after<T, E: From<diesel::result::Error>>(
         .filter(|index| drop(index))
         .collect();
     for index in &indexes {
-        conn.batch_execute(&format!(
-            "DROP INDEX \"{}\"",
-            index.name.replace('"', "\"\"")
-        ))
-        .map_err(E::from)?;
+        conn.batch_execute(&format!("DROP INDEX {}", quoted(&index.name)))
+            .map_err(E::from)?;
     }
     let loaded = load(conn)?;
     for index in &indexes {
         conn.batch_execute(&index.definition).map_err(E::from)?;
     }
     Ok(loaded)
+}
+
+/// A name as an SQL identifier, whatever it holds.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 fn in_transaction(conn: &mut DbConn) -> bool {
@@ -471,7 +473,6 @@ pub fn with_foreign_keys_checked_after<T, E: From<diesel::result::Error>>(
         return Err(diesel::result::Error::NotInTransaction.into());
     }
     let keys = foreign_keys(conn, tables)?;
-    let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
     // Qualified: a temporary table of the same name would shadow the bare one.
     let table = |key: &ForeignKey| format!("{}.{}", quoted(&key.schema), quoted(&key.table_name));
     for key in &keys {
